@@ -1,0 +1,37 @@
+package dev.coralmux.relay.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the jar: {@code java -jar coralmux-relay.jar [command]}; no command means {@code serve}. */
+@Command(name = "coralmux-relay",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "CoralMux v1 relay: pairs a phone and an AI agent that both connect out over WebSocket.",
+    subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+  static {
+    // One readable line per log record (before any logger exists).
+    System.setProperty("java.util.logging.SimpleFormatter.format",
+        "%1$tFT%1$tT.%1$tLZ %4$-7s %3$s: %5$s%6$s%n");
+  }
+
+  @Override
+  public void run() {
+    System.exit(new CommandLine(new ServeCommand()).execute());
+  }
+
+  public static void main(String[] args) {
+    int code = new CommandLine(new Main()).execute(args);
+    if (code != 0) System.exit(code);
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"coralmux-relay " + (v == null ? "dev" : v)};
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package dev.coralmux.relay.cli;
+
+import dev.coralmux.relay.config.ConfigException;
+import dev.coralmux.relay.config.ConfigLoader;
+import dev.coralmux.relay.config.RelayConfig;
+import dev.coralmux.relay.server.RelayServer;
+import dev.coralmux.relay.store.StoreException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Runs the relay until it is stopped (SIGINT/SIGTERM), then writes its counters and exits. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = {"Run the relay (the default command).",
+        "Reads conf/relay.json (or --config / RELAY_CONFIG); environment variables RELAY_HOST, RELAY_PORT,",
+        "RELAY_ADMIN_KEY, RELAY_DATA_DIR and RELAY_PUBLIC_URL override the file."})
+final class ServeCommand implements Callable<Integer> {
+  static final int EXIT_CONFIG = 2;
+  static final int EXIT_START = 3;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (default: conf/relay.json).")
+  Path config;
+
+  @Override
+  public Integer call() {
+    RelayConfig cfg;
+    try {
+      cfg = ConfigLoader.load(config, System.getenv());
+    } catch (ConfigException e) {
+      System.err.println("configuration error" + (e.problems().size() > 1 ? "s" : "") + ":");
+      e.problems().forEach(p -> System.err.println("  " + p));
+      return EXIT_CONFIG;
+    }
+    RelayServer server;
+    try {
+      server = RelayServer.start(cfg, System.out);
+    } catch (StoreException e) {
+      System.err.println("cannot start: " + e.getMessage());
+      return EXIT_START;
+    } catch (IllegalStateException e) {
+      System.err.println("cannot start: " + e.getMessage());
+      return EXIT_START;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "coralmux-shutdown"));
+    String shownHost = cfg.host().equals("0.0.0.0") ? "127.0.0.1" : cfg.host();
+    System.out.printf("CoralMux relay listening on http://%s:%d (WebSocket: ws://%s:%d/ws), standalone mode, data in %s%n",
+        shownHost, server.port(), shownHost, server.port(), cfg.dataDir().toAbsolutePath());
+    System.out.flush();
+    try {
+      Thread.currentThread().join(); // main thread idles; the shutdown hook stops the relay
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,122 @@
+package dev.coralmux.relay.config;
+
+import dev.coralmux.relay.limits.Limits;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads the configuration: a JSON file ({@code conf/relay.json} unless {@code RELAY_CONFIG} or
+ * {@code --config} names another), then environment variables on top. Every problem is reported
+ * with its key; nothing unknown or mistyped is silently ignored.
+ */
+public final class ConfigLoader {
+  public static final Path DEFAULT_FILE = Path.of("conf", "relay.json");
+
+  private ConfigLoader() {}
+
+  /**
+   * @param file the file to read; when null, {@code RELAY_CONFIG} or else {@code conf/relay.json},
+   *     and built-in defaults if that default file does not exist
+   */
+  public static RelayConfig load(Path file, Map<String, String> env) {
+    boolean explicit = file != null || env.containsKey("RELAY_CONFIG");
+    Path path = file != null ? file : Path.of(env.getOrDefault("RELAY_CONFIG", DEFAULT_FILE.toString()));
+    JsonObject json;
+    try {
+      json = new JsonObject(Files.readString(path, StandardCharsets.UTF_8));
+    } catch (NoSuchFileException e) {
+      if (explicit) throw new ConfigException(List.of(path + ": no such file"));
+      json = new JsonObject();
+    } catch (IOException e) {
+      throw new ConfigException(List.of(path + ": cannot read: " + e.getMessage()));
+    } catch (DecodeException | ClassCastException e) {
+      throw new ConfigException(List.of(path + ": not a JSON object: " + firstLine(e.getMessage())));
+    }
+    return fromJson(json, env);
+  }
+
+  /** Builds the configuration from a parsed file and the environment. */
+  public static RelayConfig fromJson(JsonObject json, Map<String, String> env) {
+    List<String> problems = new ArrayList<>();
+    ConfigSection root = new ConfigSection(json, "", problems);
+
+    String host = root.string("host", "0.0.0.0");
+    int port = root.integer("port", 8080, 0, 65535);
+    String publicUrl = root.string("public_url", "");
+    String dataDir = root.string("data_dir", "data");
+    String adminKey = root.string("admin_key", "");
+    int eventLoops = root.integer("event_loops", 0, 0, 1024);
+
+    Limits d = Limits.PROTOCOL_DEFAULTS;
+    ConfigSection l = root.section("limits");
+    Limits limits = new Limits(
+        l.number("max_message_bytes", d.maxMessageBytes(), 1024, Integer.MAX_VALUE / 2),
+        l.integer("phone_per_min", d.phonePerMin(), 0, 1_000_000_000),
+        l.integer("agent_per_min", d.agentPerMin(), 0, 1_000_000_000),
+        l.number("daily_bytes", d.dailyBytes(), 0, Long.MAX_VALUE / 4),
+        l.number("monthly_bytes", d.monthlyBytes(), 0, Long.MAX_VALUE / 4));
+    l.rejectUnknownKeys();
+
+    ConfigSection w = root.section("websocket");
+    long hardMax = w.number("hard_max_message_bytes", 0, 0, Integer.MAX_VALUE);
+    RelayConfig.WebSocket ws = new RelayConfig.WebSocket(
+        w.number("auth_timeout_ms", 10_000, 50, 600_000),
+        w.number("heartbeat_interval_ms", 30_000, 100, 3_600_000),
+        w.number("send_queue_bytes", 8L * 1024 * 1024, 1024, Integer.MAX_VALUE),
+        w.number("slow_consumer_timeout_ms", 30_000, 100, 3_600_000),
+        hardMax == 0 ? Math.min(Integer.MAX_VALUE, 2 * limits.maxMessageBytes()) : hardMax);
+    w.rejectUnknownKeys();
+    if (ws.hardMaxMessageBytes() < limits.maxMessageBytes()) {
+      problems.add("websocket.hard_max_message_bytes: must be at least limits.max_message_bytes ("
+          + limits.maxMessageBytes() + ")");
+    }
+
+    ConfigSection s = root.section("store");
+    long flushMs = s.number("flush_interval_ms", 5_000, 100, 3_600_000);
+    s.rejectUnknownKeys();
+
+    ConfigSection r = root.section("registration");
+    RelayConfig.Registration reg = new RelayConfig.Registration(
+        r.bool("enabled", false), r.integer("per_ip_per_hour", 5, 1, 1_000_000), r.strings("trusted_proxies"));
+    r.rejectUnknownKeys();
+    root.rejectUnknownKeys();
+
+    host = env.getOrDefault("RELAY_HOST", host);
+    port = envInt(env, "RELAY_PORT", port, problems);
+    dataDir = env.getOrDefault("RELAY_DATA_DIR", dataDir);
+    adminKey = env.getOrDefault("RELAY_ADMIN_KEY", adminKey);
+    publicUrl = env.getOrDefault("RELAY_PUBLIC_URL", publicUrl);
+    if (host.isBlank()) problems.add("host: must not be empty");
+    if (dataDir.isBlank()) problems.add("data_dir: must not be empty");
+
+    if (!problems.isEmpty()) throw new ConfigException(problems);
+    return new RelayConfig(host, port, publicUrl, Path.of(dataDir), adminKey, eventLoops, limits, ws, flushMs, reg);
+  }
+
+  private static int envInt(Map<String, String> env, String name, int def, List<String> problems) {
+    String v = env.get(name);
+    if (v == null) return def;
+    try {
+      int n = Integer.parseInt(v.trim());
+      if (n < 0 || n > 65535) throw new NumberFormatException();
+      return n;
+    } catch (NumberFormatException e) {
+      problems.add(name + ": expected a port number 0-65535, got \"" + v + "\"");
+      return def;
+    }
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) return "";
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+}

@@ -1,0 +1,37 @@
+package dev.coralmux.relay.http;
+
+import dev.coralmux.relay.store.Tokens;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * Guards admin routes with the {@code X-Admin-Key} header. Keys are compared as SHA-256 digests
+ * with {@link MessageDigest#isEqual}: constant time, and independent of the keys' lengths.
+ */
+final class AdminAuth implements Handler<RoutingContext> {
+  static final String HEADER = "X-Admin-Key";
+  private final byte[] expectedDigest;
+
+  AdminAuth(String adminKey) {
+    this.expectedDigest = Tokens.sha256(adminKey.getBytes(StandardCharsets.UTF_8));
+  }
+
+  boolean matches(String candidate) {
+    if (candidate == null) return false;
+    return MessageDigest.isEqual(expectedDigest, Tokens.sha256(candidate.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    String given = ctx.request().getHeader(HEADER);
+    if (given == null) {
+      ApiError.send(ctx, 401, "UNAUTHORIZED", "missing " + HEADER + " header");
+    } else if (!matches(given)) {
+      ApiError.send(ctx, 401, "UNAUTHORIZED", "wrong admin key");
+    } else {
+      ctx.next();
+    }
+  }
+}

@@ -1,0 +1,80 @@
+package dev.coralmux.relay.http;
+
+import dev.coralmux.relay.protocol.Role;
+import dev.coralmux.relay.routing.EdgeBus;
+import dev.coralmux.relay.server.RelayServices;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** All HTTP routes of a node: {@code /ws}, the token API and {@code /health}. */
+public final class HttpApi {
+  private static final Logger LOG = Logger.getLogger(HttpApi.class.getName());
+  private static final long MAX_BODY_BYTES = 64 * 1024;
+
+  private HttpApi() {}
+
+  public static Router router(Vertx vertx, RelayServices services, Handler<ServerWebSocket> webSockets) {
+    Router router = Router.router(vertx);
+    AdminAuth admin = new AdminAuth(services.adminKey());
+    TokenApi tokens = new TokenApi(services, new EdgeBus(vertx, services.presence()));
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
+
+    router.get("/ws").handler(ctx -> upgrade(ctx, webSockets));
+
+    router.post("/api/v1/pair").handler(admin).handler(body).handler(tokens::create);
+    router.get("/api/v1/pair").handler(admin).handler(tokens::list);
+    router.get("/api/v1/pair/:token").handler(tokens::status);
+    router.get("/api/v1/pair/:token/usage").handler(tokens::usage);
+    router.delete("/api/v1/pair/:token").handler(admin).handler(tokens::revoke);
+    router.post("/api/v1/register").handler(body).handler(tokens::register);
+    router.get("/health").handler(ctx -> health(ctx, services));
+
+    router.errorHandler(404, ctx -> ApiError.notFound(ctx, "no such route: " + ctx.request().path()));
+    router.errorHandler(405, ctx -> ApiError.send(ctx, 405, "METHOD_NOT_ALLOWED",
+        ctx.request().method() + " is not supported on " + ctx.request().path()));
+    router.errorHandler(413, ctx -> ApiError.send(ctx, 413, "REQUEST_TOO_LARGE",
+        "request bodies are limited to " + MAX_BODY_BYTES + " bytes"));
+    router.errorHandler(400, ctx -> ApiError.badRequest(ctx, "malformed request"));
+    router.errorHandler(500, ctx -> {
+      if (ctx.failure() != null) LOG.log(Level.WARNING, "request failed: " + ctx.request().path(), ctx.failure());
+      ApiError.internal(ctx);
+    });
+    return router;
+  }
+
+  private static void upgrade(RoutingContext ctx, Handler<ServerWebSocket> webSockets) {
+    String upgrade = ctx.request().getHeader("Upgrade");
+    if (upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
+      ApiError.send(ctx, 426, "UPGRADE_REQUIRED", "/ws speaks CoralMux v1 over WebSocket only");
+      return;
+    }
+    ctx.request().toWebSocket()
+        .onSuccess(webSockets)
+        .onFailure(e -> ApiError.badRequest(ctx, "WebSocket handshake failed"));
+  }
+
+  private static void health(RoutingContext ctx, RelayServices services) {
+    services.presence().pairedSessions().onComplete(ar -> {
+      var m = services.metrics();
+      JsonObject out = new JsonObject()
+          .put("status", "ok")
+          .put("mode", "standalone")
+          .put("node", services.nodeId())
+          .put("uptime_s", (System.currentTimeMillis() - services.startedAtMillis()) / 1000)
+          .put("connections", new JsonObject()
+              .put("sockets", m.sockets())
+              .put("phone", m.connections(Role.PHONE))
+              .put("agent", m.connections(Role.AGENT)))
+          .put("paired_sessions", ar.succeeded() ? ar.result() : null)
+          .mergeIn(m.toJson());
+      TokenApi.json(ctx, 200, out);
+    });
+  }
+}

@@ -1,0 +1,23 @@
+package dev.coralmux.relay.limits;
+
+import dev.coralmux.relay.protocol.Role;
+import io.vertx.core.Future;
+
+/**
+ * Decides, per client message, the rate limit (per token and role) and, for a message to be
+ * forwarded, the daily and monthly byte quotas (per token), counting the bytes when allowed.
+ */
+public interface Limiter {
+
+  /**
+   * @param bytes the size of a message about to be forwarded, or 0 for a frame that only counts
+   *     toward the rate limit (invalid, refused or undeliverable ones)
+   */
+  Future<Decision> check(String tokenHash, Role role, Limits limits, long bytes);
+
+  /** The token's usage in the current periods. */
+  Future<Usage> usage(String tokenHash);
+
+  /** Forgets a revoked token's counters. */
+  void forget(String tokenHash);
+}

@@ -1,0 +1,23 @@
+package dev.coralmux.relay.metrics;
+
+/** Why a client message was not delivered. Every undelivered message is counted under exactly one. */
+public enum DropReason {
+  /** Not a valid envelope, a relay-reserved type, or the wrong direction for the sender's role. */
+  INVALID_MESSAGE,
+  /** Larger than the token's message size limit. */
+  MESSAGE_TOO_LARGE,
+  /** The sender's role exceeded its message rate. */
+  RATE_LIMITED,
+  DAILY_QUOTA_EXCEEDED,
+  MONTHLY_QUOTA_EXCEEDED,
+  /** The peer was not connected when the message arrived. */
+  PEER_OFFLINE,
+  /** The peer disconnected or was replaced while the message was on its way. */
+  PEER_GONE,
+  /** The peer's send queue was full (it reads more slowly than the sender writes). */
+  PEER_SLOW,
+  /** A frame sent before authentication completed, or after the connection was closed or replaced. */
+  NOT_AUTHENTICATED,
+  /** Binary frames are not part of the protocol. */
+  BINARY_FRAME
+}

@@ -1,0 +1,28 @@
+package dev.coralmux.relay.routing;
+
+import dev.coralmux.relay.protocol.ErrorCode;
+
+/**
+ * What edge verticles send each other over the event bus (locally or across the cluster). Every
+ * message names the connection it is for, with its epoch, so a superseded connection ignores it.
+ */
+public sealed interface EdgeMessage {
+
+  ConnRef target();
+
+  /** A client frame for the target connection, forwarded byte for byte. */
+  record Deliver(ConnRef target, ConnRef sender, String messageId, byte[] frame) implements EdgeMessage {}
+
+  /** A forwarded message could not be delivered: tell its sender why. */
+  record Bounce(ConnRef target, String messageId, ErrorCode code, String reason, long retryAfterMs)
+      implements EdgeMessage {}
+
+  /** The target's peer connected, or reconnected and took over from its older connection. */
+  record PeerOnline(ConnRef target, ConnRef peer) implements EdgeMessage {}
+
+  /** The target's peer disconnected. */
+  record PeerOffline(ConnRef target, ConnRef peer) implements EdgeMessage {}
+
+  /** Close the target connection with this WebSocket close code and reason; replied to once fenced. */
+  record Close(ConnRef target, short code, String reason) implements EdgeMessage {}
+}

@@ -1,0 +1,130 @@
+package dev.coralmux.relay.routing;
+
+import dev.coralmux.relay.protocol.ErrorCode;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageCodec;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Event-bus codec for {@link EdgeMessage}: passed by reference within a node (the records and the
+ * frame bytes are never mutated), a compact binary form between nodes.
+ */
+public final class EdgeMessageCodec implements MessageCodec<EdgeMessage, EdgeMessage> {
+  public static final String NAME = "coralmux-edge";
+
+  private static final byte DELIVER = 1;
+  private static final byte BOUNCE = 2;
+  private static final byte PEER_ONLINE = 3;
+  private static final byte PEER_OFFLINE = 4;
+  private static final byte CLOSE = 5;
+
+  @Override
+  public void encodeToWire(Buffer buf, EdgeMessage m) {
+    if (m instanceof EdgeMessage.Deliver d) {
+      buf.appendByte(DELIVER);
+      writeRef(buf, d.target());
+      writeRef(buf, d.sender());
+      writeString(buf, d.messageId());
+      buf.appendInt(d.frame().length).appendBytes(d.frame());
+    } else if (m instanceof EdgeMessage.Bounce b) {
+      buf.appendByte(BOUNCE);
+      writeRef(buf, b.target());
+      writeString(buf, b.messageId());
+      writeString(buf, b.code().name());
+      writeString(buf, b.reason());
+      buf.appendLong(b.retryAfterMs());
+    } else if (m instanceof EdgeMessage.PeerOnline p) {
+      buf.appendByte(PEER_ONLINE);
+      writeRef(buf, p.target());
+      writeRef(buf, p.peer());
+    } else if (m instanceof EdgeMessage.PeerOffline p) {
+      buf.appendByte(PEER_OFFLINE);
+      writeRef(buf, p.target());
+      writeRef(buf, p.peer());
+    } else if (m instanceof EdgeMessage.Close c) {
+      buf.appendByte(CLOSE);
+      writeRef(buf, c.target());
+      buf.appendShort(c.code());
+      writeString(buf, c.reason());
+    }
+  }
+
+  @Override
+  public EdgeMessage decodeFromWire(int pos, Buffer buf) {
+    byte kind = buf.getByte(pos);
+    int[] at = {pos + 1}; // read cursor shared by the helpers below
+    return switch (kind) {
+      case DELIVER -> {
+        ConnRef target = readRef(buf, at);
+        ConnRef sender = readRef(buf, at);
+        String id = readString(buf, at);
+        int len = buf.getInt(at[0]);
+        byte[] frame = buf.getBytes(at[0] + 4, at[0] + 4 + len);
+        yield new EdgeMessage.Deliver(target, sender, id, frame);
+      }
+      case BOUNCE -> {
+        ConnRef target = readRef(buf, at);
+        String id = readString(buf, at);
+        ErrorCode code = ErrorCode.valueOf(readString(buf, at));
+        String reason = readString(buf, at);
+        long retry = buf.getLong(at[0]);
+        yield new EdgeMessage.Bounce(target, id, code, reason, retry);
+      }
+      case PEER_ONLINE -> new EdgeMessage.PeerOnline(readRef(buf, at), readRef(buf, at));
+      case PEER_OFFLINE -> new EdgeMessage.PeerOffline(readRef(buf, at), readRef(buf, at));
+      case CLOSE -> {
+        ConnRef target = readRef(buf, at);
+        short code = buf.getShort(at[0]);
+        at[0] += 2;
+        yield new EdgeMessage.Close(target, code, readString(buf, at));
+      }
+      default -> throw new IllegalArgumentException("unknown edge message kind " + kind);
+    };
+  }
+
+  @Override
+  public EdgeMessage transform(EdgeMessage m) {
+    return m;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public byte systemCodecID() {
+    return -1;
+  }
+
+  private static void writeRef(Buffer buf, ConnRef ref) {
+    writeString(buf, ref.address());
+    buf.appendLong(ref.connId()).appendLong(ref.epoch());
+  }
+
+  private static ConnRef readRef(Buffer buf, int[] at) {
+    String address = readString(buf, at);
+    long connId = buf.getLong(at[0]);
+    long epoch = buf.getLong(at[0] + 8);
+    at[0] += 16;
+    return new ConnRef(address, connId, epoch);
+  }
+
+  private static void writeString(Buffer buf, String s) {
+    if (s == null) {
+      buf.appendInt(-1);
+      return;
+    }
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    buf.appendInt(b.length).appendBytes(b);
+  }
+
+  private static String readString(Buffer buf, int[] at) {
+    int len = buf.getInt(at[0]);
+    at[0] += 4;
+    if (len < 0) return null;
+    String s = buf.getString(at[0], at[0] + len, "UTF-8");
+    at[0] += len;
+    return s;
+  }
+}

@@ -1,0 +1,23 @@
+package dev.coralmux.relay.server;
+
+import dev.coralmux.relay.config.RelayConfig;
+import dev.coralmux.relay.limits.Limiter;
+import dev.coralmux.relay.metrics.RelayMetrics;
+import dev.coralmux.relay.routing.PresenceDirectory;
+import dev.coralmux.relay.store.TokenStore;
+
+/**
+ * The node-wide parts every edge verticle shares: configuration, token store, limiter, presence
+ * directory and metrics. Standalone and cluster mode differ only in which implementations are here.
+ *
+ * @param nodeId unique per process; part of every edge verticle's event-bus address
+ */
+public record RelayServices(
+    RelayConfig config,
+    String adminKey,
+    String nodeId,
+    TokenStore store,
+    Limiter limiter,
+    PresenceDirectory presence,
+    RelayMetrics metrics,
+    long startedAtMillis) {}
