@@ -11,12 +11,6 @@ import picocli.CommandLine.Command;
     subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
-  static {
-    // One readable line per log record (before any logger exists).
-    System.setProperty("java.util.logging.SimpleFormatter.format",
-        "%1$tFT%1$tT.%1$tLZ %4$-7s %3$s: %5$s%6$s%n");
-  }
-
   @Override
   public void run() {
     System.exit(new CommandLine(new ServeCommand()).execute());

@@ -28,7 +28,7 @@ public final class HttpApi {
 
     router.get("/ws").handler(ctx -> upgrade(ctx, webSockets));
 
-    router.post("/api/v1/pair").handler(admin).handler(body).handler(tokens::create);
+    router.post("/api/v1/pair").handler(body).handler(admin).handler(tokens::create);
     router.get("/api/v1/pair").handler(admin).handler(tokens::list);
     router.get("/api/v1/pair/:token").handler(tokens::status);
     router.get("/api/v1/pair/:token/usage").handler(tokens::usage);

@@ -94,7 +94,7 @@ public final class EnvelopeParser {
       if (t != JsonToken.END_OBJECT) {
         throw new InvalidEnvelopeException("envelope must be a JSON object", id);
       }
-      if (p.nextToken() != null) {
+      if (trailingContent(p)) {
         throw new InvalidEnvelopeException("unexpected content after the envelope object", id);
       }
     } catch (JsonProcessingException e) {
@@ -117,6 +117,14 @@ public final class EnvelopeParser {
       role = null;
     }
     return new Envelope(type, id, token, role);
+  }
+
+  private static boolean trailingContent(JsonParser p) {
+    try {
+      return p.nextToken() != null;
+    } catch (IOException e) {
+      return true;
+    }
   }
 
   /** Reads {@code token} and {@code role} if present as strings; skips everything else. */

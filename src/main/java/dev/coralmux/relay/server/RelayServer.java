@@ -9,13 +9,17 @@ import dev.coralmux.relay.routing.EdgeBus;
 import dev.coralmux.relay.routing.LocalPresenceDirectory;
 import dev.coralmux.relay.store.LocalTokenStore;
 import dev.coralmux.relay.store.StoreException;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -25,6 +29,13 @@ import java.util.logging.Logger;
  * loop, all on one port. {@code serve} and the tests start it the same way.
  */
 public final class RelayServer {
+  static {
+    // One readable line per log record, unless the operator configured logging otherwise.
+    if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+      System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
+    }
+  }
+
   private static final Logger LOG = Logger.getLogger(RelayServer.class.getName());
 
   private final Vertx vertx;
@@ -58,11 +69,16 @@ public final class RelayServer {
       RelayServices services = new RelayServices(config, adminKey, UUID.randomUUID().toString(), store, limiter,
           new LocalPresenceDirectory(), new RelayMetrics(), System.currentTimeMillis());
 
-      // The first verticle binds (possibly a random port); the others share the port it got.
-      EdgeVerticle first = edge(vertx, services, 0, config.port());
-      await(vertx.deployVerticle(first));
-      int port = first.actualPort();
-      for (int i = 1; i < instances; i++) await(vertx.deployVerticle(edge(vertx, services, i, port)));
+      // One deployment of N instances: Vert.x shares the listening port among them (also a random one).
+      List<EdgeVerticle> edges = new CopyOnWriteArrayList<>();
+      AtomicInteger index = new AtomicInteger();
+      await(vertx.deployVerticle(() -> {
+        EdgeVerticle e = new EdgeVerticle(services, index.getAndIncrement(), config.port(),
+            ws -> HttpApi.router(vertx, services, ws));
+        edges.add(e);
+        return e;
+      }, new DeploymentOptions().setInstances(instances)));
+      int port = edges.get(0).actualPort();
 
       long flushTimer = vertx.setPeriodic(config.flushIntervalMs(), t -> store.flush()
           .onFailure(e -> LOG.warning("could not write usage counters: " + e.getMessage())));
@@ -71,10 +87,6 @@ public final class RelayServer {
       vertx.close();
       throw e;
     }
-  }
-
-  private static EdgeVerticle edge(Vertx vertx, RelayServices services, int index, int port) {
-    return new EdgeVerticle(services, index, port, ws -> HttpApi.router(vertx, services, ws));
   }
 
   private static <T> T await(Future<T> f) {

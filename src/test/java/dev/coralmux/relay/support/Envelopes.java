@@ -1,0 +1,32 @@
+package dev.coralmux.relay.support;
+
+import io.vertx.core.json.JsonObject;
+import java.util.UUID;
+
+/** Client envelopes for tests, shaped like the spec's examples. */
+public final class Envelopes {
+  private Envelopes() {}
+
+  public static String auth(String token, String role) {
+    return new JsonObject().put("v", 1).put("type", "auth").put("id", UUID.randomUUID().toString())
+        .put("ts", System.currentTimeMillis())
+        .put("payload", new JsonObject().put("token", token).put("role", role)).encode();
+  }
+
+  public static String of(String type, JsonObject payload) {
+    return new JsonObject().put("v", 1).put("type", type).put("id", UUID.randomUUID().toString())
+        .put("ts", System.currentTimeMillis()).put("payload", payload).encode();
+  }
+
+  public static String chat(String text) {
+    return of("chat.send", new JsonObject().put("text", text).put("agent_id", "main"));
+  }
+
+  public static String stream(String delta, int seq) {
+    return of("chat.stream", new JsonObject().put("delta", delta).put("seq", seq));
+  }
+
+  public static String ping() {
+    return new JsonObject().put("type", "ping").put("payload", new JsonObject()).encode();
+  }
+}

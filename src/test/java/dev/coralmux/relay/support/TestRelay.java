@@ -1,0 +1,119 @@
+package dev.coralmux.relay.support;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.coralmux.relay.config.ConfigLoader;
+import dev.coralmux.relay.config.RelayConfig;
+import dev.coralmux.relay.server.RelayServer;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * A relay node started in this JVM exactly as {@code serve} starts it (same config loader, same
+ * {@link RelayServer}), on a random free port with its own data directory.
+ */
+public final class TestRelay implements AutoCloseable {
+  public static final String ADMIN_KEY = "test-admin-key-0123456789abcdef";
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+  private final RelayServer server;
+  private final Path dataDir;
+  public final ByteArrayOutputStream output = new ByteArrayOutputStream();
+
+  private TestRelay(JsonObject conf, Path dataDir) {
+    this.dataDir = dataDir;
+    JsonObject json = new JsonObject().put("host", "127.0.0.1").put("port", 0).put("event_loops", 2)
+        .put("data_dir", dataDir.toString()).put("admin_key", ADMIN_KEY);
+    json.mergeIn(conf, true);
+    RelayConfig config = ConfigLoader.fromJson(json, Map.of());
+    this.server = RelayServer.start(config, new PrintStream(output, true));
+  }
+
+  public static TestRelay start() {
+    return start(new JsonObject());
+  }
+
+  /** Starts with these configuration keys on top of the test defaults (deep-merged). */
+  public static TestRelay start(JsonObject conf) {
+    try {
+      return new TestRelay(conf, Files.createTempDirectory("coralmux-test"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Starts a node on an existing data directory (restart tests). */
+  public static TestRelay startOn(Path dataDir, JsonObject conf) {
+    return new TestRelay(conf, dataDir);
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  public RelayServer server() {
+    return server;
+  }
+
+  public String wsUrl() {
+    return "ws://127.0.0.1:" + port() + "/ws";
+  }
+
+  public String httpUrl() {
+    return "http://127.0.0.1:" + port();
+  }
+
+  /** Creates a token through the HTTP API; {@code body} may be null. */
+  public String createToken(JsonObject body) {
+    HttpResponse<String> r = http("POST", "/api/v1/pair", body == null ? null : body.encode(), ADMIN_KEY);
+    assertEquals(201, r.statusCode(), r::body);
+    return new JsonObject(r.body()).getString("token");
+  }
+
+  public String createToken() {
+    return createToken(null);
+  }
+
+  public HttpResponse<String> http(String method, String path, String body, String adminKey) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(httpUrl() + path)).timeout(Duration.ofSeconds(20))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (adminKey != null) b.header("X-Admin-Key", adminKey);
+    if (body != null) b.header("Content-Type", "application/json");
+    try {
+      return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public JsonObject health() {
+    return new JsonObject(http("GET", "/health", null, null).body());
+  }
+
+  public long undelivered(String reason) {
+    return health().getJsonObject("undelivered").getLong(reason);
+  }
+
+  @Override
+  public void close() {
+    server.stop();
+  }
+}
