@@ -44,6 +44,7 @@ final class Connection {
   static final short CLOSE_REPLACED = 4409;
   static final short CLOSE_HEARTBEAT = 4408;
   static final short CLOSE_POLICY = 1008;
+  static final short CLOSE_TOO_BIG = 1009;
 
   private final EdgeVerticle edge;
   private final ServerWebSocket ws;
@@ -111,9 +112,9 @@ final class Connection {
         fragmentBinary = type == WebSocketFrameType.BINARY;
         appendFragment(frame);
       }
-    } else if (type == WebSocketFrameType.CONTINUATION && fragments != null) {
+    } else if (type == WebSocketFrameType.CONTINUATION && fragments != null && state != State.CLOSED) {
       appendFragment(frame);
-      if (frame.isFinal()) {
+      if (frame.isFinal() && fragments != null) {
         Buffer whole = fragments;
         fragments = null;
         onMessage(whole, fragmentBytes, fragmentBinary, fragmentOversize);
@@ -122,10 +123,19 @@ final class Connection {
     // Ping, pong and close frames only prove liveness; Vert.x answers pings and closes itself.
   }
 
-  /** Collects fragments up to the size limit; past it, only counts them so memory stays bounded. */
+  /**
+   * Collects fragments up to the size limit; past it, only counts them so memory stays bounded,
+   * and past the hard cap gives up on the connection (as Netty does for a single huge frame).
+   */
   private void appendFragment(WebSocketFrame frame) {
     Buffer data = frame.binaryData();
     fragmentBytes += data.length();
+    if (fragmentBytes > edge.relayConfig().websocket().hardMaxMessageBytes()) {
+      fragments = null;
+      edge.metrics().undelivered(DropReason.MESSAGE_TOO_LARGE);
+      closeSocket(CLOSE_TOO_BIG, "message too big");
+      return;
+    }
     if (fragmentOversize) return;
     if (fragmentBytes > maxMessageBytes()) {
       fragmentOversize = true;
