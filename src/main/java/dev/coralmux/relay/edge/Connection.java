@@ -45,6 +45,11 @@ final class Connection {
   static final short CLOSE_HEARTBEAT = 4408;
   static final short CLOSE_POLICY = 1008;
   static final short CLOSE_TOO_BIG = 1009;
+  /**
+   * When a closed connection is cut regardless: after Vert.x's own closing timeout (2 s), for a
+   * client so stalled that even our close frame cannot be written to it.
+   */
+  static final long CLOSE_GRACE_MS = 3_000;
 
   private final EdgeVerticle edge;
   private final ServerWebSocket ws;
@@ -75,6 +80,7 @@ final class Connection {
   private long lastSeenAt;
   private List<EdgeMessage.Deliver> heldDeliveries; // for deliveries racing our own auth.ok
   private boolean cleanedUp;
+  private boolean unregistered;
 
   Connection(EdgeVerticle edge, ServerWebSocket ws, long id) {
     this.edge = edge;
@@ -414,7 +420,7 @@ final class Connection {
           "your peer is reading more slowly than you send; retry later", 1000);
       return;
     }
-    write(Frames.text(d.frame()), size);
+    write(VertxInternals.textFrame(d.frame()), size);
     edge.metrics().delivered(size);
   }
 
@@ -477,7 +483,15 @@ final class Connection {
   private void closeSocket(short code, String reason) {
     if (state == State.CLOSED) return;
     markClosed();
+    unregister(); // at once: the peer hears "offline" now, not when the close handshake ends
     ws.close(code, reason);
+    edge.vertx().setTimer(CLOSE_GRACE_MS, t -> {
+      if (!cleanedUp) VertxInternals.forceClose(ws);
+    });
+  }
+
+  void forceClose() {
+    VertxInternals.forceClose(ws);
   }
 
   private void cleanUp() {
@@ -501,7 +515,8 @@ final class Connection {
   }
 
   private void unregister() {
-    if (self == null) return;
+    if (self == null || unregistered) return;
+    unregistered = true;
     ConnRef me = self;
     edge.services().presence().unregister(tokenHash, role, me).onSuccess(p -> {
       if (p != null) edge.send(new EdgeMessage.PeerOffline(p, me));

@@ -8,7 +8,7 @@ import dev.coralmux.relay.routing.EdgeBus;
 import dev.coralmux.relay.routing.EdgeMessage;
 import dev.coralmux.relay.server.RelayServices;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -17,11 +17,12 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.Router;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * One event loop's share of the relay: an HTTP server on the shared port (the API plus
@@ -32,11 +33,13 @@ import java.util.function.Function;
 public final class EdgeVerticle extends VerticleBase {
   private static final AtomicLong CONNECTION_IDS = new AtomicLong();
   private static final long SWEEP_INTERVAL_MS = 1_000;
+  private static final short CLOSE_GOING_AWAY = 1001;
+  public static final String WS_PATH = "/ws";
 
   private final RelayServices services;
   private final int index;
   private final int port;
-  private final Function<Handler<ServerWebSocket>, Router> routerFactory;
+  private final Supplier<Router> router;
   private final Map<Long, Connection> connections = new HashMap<>();
   private String address;
   private EdgeBus bus;
@@ -44,16 +47,17 @@ public final class EdgeVerticle extends VerticleBase {
   private MessageConsumer<EdgeMessage> consumer;
   private long sweepTimer = -1;
   private long lastHeartbeatAt;
+  private Promise<Void> allClosed; // set while stopping
 
   /**
-   * @param routerFactory builds the HTTP routes, given the handler for accepted WebSockets
+   * @param router builds this verticle's HTTP routes (the API); WebSocket upgrades to
+   *     {@value #WS_PATH} are handled by the verticle itself
    */
-  public EdgeVerticle(RelayServices services, int index, int port,
-                      Function<Handler<ServerWebSocket>, Router> routerFactory) {
+  public EdgeVerticle(RelayServices services, int index, int port, Supplier<Router> router) {
     this.services = services;
     this.index = index;
     this.port = port;
-    this.routerFactory = routerFactory;
+    this.router = router;
   }
 
   @Override
@@ -69,16 +73,38 @@ public final class EdgeVerticle extends VerticleBase {
         .setPort(port)
         .setMaxWebSocketFrameSize(hardMax)
         .setMaxWebSocketMessageSize(hardMax)
-        .setTcpNoDelay(true);
-    server = vertx.createHttpServer(options).requestHandler(routerFactory.apply(this::accept));
+        .setTcpNoDelay(true)
+        // A client gets this long to answer our close frame before Vert.x drops the TCP connection.
+        .setWebSocketClosingTimeout(2);
+    // Upgrades are taken here, before the router, so the relay holds Vert.x's own socket object
+    // (the router would hand out a wrapper); plain HTTP requests to /ws get a 426 from the router.
+    server = vertx.createHttpServer(options)
+        .webSocketHandshakeHandler(h -> {
+          if (WS_PATH.equals(h.path())) h.accept();
+          else h.reject(404);
+        })
+        .webSocketHandler(this::accept)
+        .requestHandler(router.get());
     sweepTimer = vertx.setPeriodic(SWEEP_INTERVAL_MS, t -> sweep());
     return consumer.completion().compose(v -> server.listen());
   }
 
+  /** Closes every connection with 1001 (clients reconnect elsewhere), cuts any that do not answer, then stops. */
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(sweepTimer);
-    return server.close().compose(v -> consumer.unregister());
+    Promise<Void> closed = Promise.promise();
+    for (Connection c : new ArrayList<>(connections.values())) c.close(CLOSE_GOING_AWAY, "relay shutting down");
+    if (connections.isEmpty()) {
+      closed.complete();
+    } else {
+      allClosed = closed;
+      vertx.setTimer(Connection.CLOSE_GRACE_MS, t -> {
+        connections.values().forEach(Connection::forceClose);
+        closed.tryComplete();
+      });
+    }
+    return closed.future().compose(v -> server.shutdown(Duration.ofSeconds(1))).compose(v -> consumer.unregister());
   }
 
   /** The port actually bound (useful when configured as 0). */
@@ -95,6 +121,7 @@ public final class EdgeVerticle extends VerticleBase {
 
   void forget(Connection c) {
     if (connections.remove(c.id) != null) services.metrics().socketClosed();
+    if (allClosed != null && connections.isEmpty()) allClosed.tryComplete();
   }
 
   private void onBusMessage(Message<EdgeMessage> msg) {

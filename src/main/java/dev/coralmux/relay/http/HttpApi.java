@@ -3,9 +3,7 @@ package dev.coralmux.relay.http;
 import dev.coralmux.relay.protocol.Role;
 import dev.coralmux.relay.routing.EdgeBus;
 import dev.coralmux.relay.server.RelayServices;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -13,20 +11,22 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** All HTTP routes of a node: {@code /ws}, the token API and {@code /health}. */
+/** The HTTP routes of a node: the token API and {@code /health} (WebSocket upgrades go to the edge). */
 public final class HttpApi {
   private static final Logger LOG = Logger.getLogger(HttpApi.class.getName());
   private static final long MAX_BODY_BYTES = 64 * 1024;
 
   private HttpApi() {}
 
-  public static Router router(Vertx vertx, RelayServices services, Handler<ServerWebSocket> webSockets) {
+  public static Router router(Vertx vertx, RelayServices services) {
     Router router = Router.router(vertx);
     AdminAuth admin = new AdminAuth(services.adminKey());
     TokenApi tokens = new TokenApi(services, new EdgeBus(vertx, services.presence()));
     BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
 
-    router.get("/ws").handler(ctx -> upgrade(ctx, webSockets));
+    // Upgrades never reach the router (the edge takes them); a plain request to /ws learns why.
+    router.route("/ws").handler(ctx -> ApiError.send(ctx, 426, "UPGRADE_REQUIRED",
+        "/ws speaks CoralMux v1 over WebSocket only"));
 
     router.post("/api/v1/pair").handler(body).handler(admin).handler(tokens::create);
     router.get("/api/v1/pair").handler(admin).handler(tokens::list);
@@ -47,17 +47,6 @@ public final class HttpApi {
       ApiError.internal(ctx);
     });
     return router;
-  }
-
-  private static void upgrade(RoutingContext ctx, Handler<ServerWebSocket> webSockets) {
-    String upgrade = ctx.request().getHeader("Upgrade");
-    if (upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
-      ApiError.send(ctx, 426, "UPGRADE_REQUIRED", "/ws speaks CoralMux v1 over WebSocket only");
-      return;
-    }
-    ctx.request().toWebSocket()
-        .onSuccess(webSockets)
-        .onFailure(e -> ApiError.badRequest(ctx, "WebSocket handshake failed"));
   }
 
   private static void health(RoutingContext ctx, RelayServices services) {

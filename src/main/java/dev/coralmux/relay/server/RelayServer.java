@@ -74,7 +74,7 @@ public final class RelayServer {
       AtomicInteger index = new AtomicInteger();
       await(vertx.deployVerticle(() -> {
         EdgeVerticle e = new EdgeVerticle(services, index.getAndIncrement(), config.port(),
-            ws -> HttpApi.router(vertx, services, ws));
+            () -> HttpApi.router(vertx, services));
         edges.add(e);
         return e;
       }, new DeploymentOptions().setInstances(instances)));

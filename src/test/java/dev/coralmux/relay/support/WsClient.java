@@ -60,7 +60,7 @@ public final class WsClient implements AutoCloseable {
     return new WebSocket.Listener() {
       @Override
       public void onOpen(WebSocket webSocket) {
-        webSocket.request(autoRead ? Long.MAX_VALUE : 0);
+        if (autoRead) webSocket.request(Long.MAX_VALUE); // else: read nothing until read(n)
       }
 
       @Override
