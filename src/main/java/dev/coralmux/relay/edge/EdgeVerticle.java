@@ -32,7 +32,6 @@ import java.util.function.Supplier;
  */
 public final class EdgeVerticle extends VerticleBase {
   private static final AtomicLong CONNECTION_IDS = new AtomicLong();
-  private static final long SWEEP_INTERVAL_MS = 1_000;
   private static final short CLOSE_GOING_AWAY = 1001;
   public static final String WS_PATH = "/ws";
 
@@ -85,7 +84,10 @@ public final class EdgeVerticle extends VerticleBase {
         })
         .webSocketHandler(this::accept)
         .requestHandler(router.get());
-    sweepTimer = vertx.setPeriodic(SWEEP_INTERVAL_MS, t -> sweep());
+    // Often enough to keep heartbeat and slow-consumer timing within a third of their periods.
+    long every = Math.max(50, Math.min(1_000,
+        Math.min(config.websocket().heartbeatIntervalMs(), config.websocket().slowConsumerTimeoutMs()) / 3));
+    sweepTimer = vertx.setPeriodic(every, t -> sweep());
     return consumer.completion().compose(v -> server.listen());
   }
 
