@@ -1,0 +1,61 @@
+package dev.coralmux.relay.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+
+  @Test
+  void shippedConfIsValidAndMatchesTheProtocolDefaults() {
+    RelayConfig c = ConfigLoader.load(Path.of("conf", "relay.json"), Map.of());
+    assertEquals(8080, c.port());
+    assertEquals(5L * 1024 * 1024, c.limits().maxMessageBytes());
+    assertEquals(30, c.limits().phonePerMin());
+    assertEquals(120, c.limits().agentPerMin());
+    assertEquals(500_000_000L, c.limits().dailyBytes());
+    assertEquals(10_000_000_000L, c.limits().monthlyBytes());
+    assertEquals(10_000, c.websocket().authTimeoutMs());
+    assertEquals(2 * c.limits().maxMessageBytes(), c.websocket().hardMaxMessageBytes());
+  }
+
+  @Test
+  void environmentOverridesTheFile() {
+    RelayConfig c = ConfigLoader.fromJson(new JsonObject().put("port", 1).put("host", "h"),
+        Map.of("RELAY_PORT", "9999", "RELAY_HOST", "127.0.0.2", "RELAY_ADMIN_KEY", "k".repeat(20),
+            "RELAY_DATA_DIR", "/tmp/x"));
+    assertEquals(9999, c.port());
+    assertEquals("127.0.0.2", c.host());
+    assertEquals("k".repeat(20), c.adminKey());
+    assertEquals(Path.of("/tmp/x"), c.dataDir());
+  }
+
+  @Test
+  void everyProblemIsReportedWithItsKey() {
+    JsonObject bad = new JsonObject().put("prot", 1).put("port", "eighty")
+        .put("limits", new JsonObject().put("phone_per_min", -1).put("daly_bytes", 5))
+        .put("websocket", "fast").put("registration", new JsonObject().put("enabled", "yes"));
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.fromJson(bad, Map.of("RELAY_PORT", "x")));
+    String all = String.join("\n", e.problems());
+    for (String expected : new String[] {"prot: unknown key", "port: expected an integer", "limits.phone_per_min: must be between",
+        "limits.daly_bytes: unknown key", "websocket: expected an object", "registration.enabled: expected true or false",
+        "RELAY_PORT: expected a port number"}) {
+      assertTrue(all.contains(expected), () -> "missing \"" + expected + "\" in\n" + all);
+    }
+  }
+
+  @Test
+  void unreadableOrMissingExplicitFile() throws Exception {
+    Path f = Files.createTempFile("relay", ".json");
+    Files.writeString(f, "{ broken");
+    assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(f, Map.of())).getMessage().contains("not a JSON object"));
+    assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(Path.of("/nonexistent/relay.json"), Map.of()))
+        .getMessage().contains("no such file"));
+  }
+}
