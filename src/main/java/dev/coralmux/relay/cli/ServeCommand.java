@@ -42,7 +42,11 @@ final class ServeCommand implements Callable<Integer> {
       System.err.println("cannot start: " + e.getMessage());
       return EXIT_START;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "coralmux-shutdown"));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      System.out.println("stopping: closing connections and writing usage counters");
+      server.stop();
+      System.out.println("relay stopped; usage counters written");
+    }, "coralmux-shutdown"));
     String shownHost = cfg.host().equals("0.0.0.0") ? "127.0.0.1" : cfg.host();
     System.out.printf("CoralMux relay listening on http://%s:%d (WebSocket: ws://%s:%d/ws), standalone mode, data in %s%n",
         shownHost, server.port(), shownHost, server.port(), cfg.dataDir().toAbsolutePath());
