@@ -529,8 +529,4 @@ final class Connection {
       authTimer = -1;
     }
   }
-
-  String tokenHash() {
-    return tokenHash;
-  }
 }

@@ -51,15 +51,6 @@ public final class LocalPresenceDirectory implements PresenceDirectory {
     return Future.succeededFuture(paired.get());
   }
 
-  /** Drops a revoked token's slot once its connections are gone. */
-  public void forget(String tokenHash) {
-    slots.computeIfPresent(tokenHash, (h, s) -> {
-      synchronized (s) {
-        return s.phone == null && s.agent == null ? null : s;
-      }
-    });
-  }
-
   private static final class Slot {
     ConnRef phone;
     ConnRef agent;

@@ -74,11 +74,6 @@ public final class LocalTokenStore implements TokenStore {
     return Future.succeededFuture(byHash.get(hash));
   }
 
-  /** The synchronous lookup behind {@link #find}. */
-  public TokenRecord get(String hash) {
-    return byHash.get(hash);
-  }
-
   @Override
   public Future<TokenRecord> findById(String id) {
     for (TokenRecord r : byHash.values()) {
@@ -127,9 +122,5 @@ public final class LocalTokenStore implements TokenStore {
       }
       return null;
     }, true);
-  }
-
-  public int size() {
-    return byHash.size();
   }
 }
