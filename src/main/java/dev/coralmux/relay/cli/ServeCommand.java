@@ -1,5 +1,6 @@
 package dev.coralmux.relay.cli;
 
+import dev.coralmux.relay.config.ClusterConfig;
 import dev.coralmux.relay.config.ConfigException;
 import dev.coralmux.relay.config.ConfigLoader;
 import dev.coralmux.relay.config.RelayConfig;
@@ -22,11 +23,17 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (default: conf/relay.json).")
   Path config;
 
+  @Option(names = "--cluster-config", paramLabel = "FILE",
+      description = "Cluster configuration (default: conf/cluster.json); cluster mode when it says enabled.")
+  Path clusterConfig;
+
   @Override
   public Integer call() {
     RelayConfig cfg;
+    ClusterConfig cluster;
     try {
       cfg = ConfigLoader.load(config, System.getenv());
+      cluster = ClusterConfig.load(clusterConfig, System.getenv());
     } catch (ConfigException e) {
       System.err.println("configuration error" + (e.problems().size() > 1 ? "s" : "") + ":");
       e.problems().forEach(p -> System.err.println("  " + p));
@@ -34,7 +41,11 @@ final class ServeCommand implements Callable<Integer> {
     }
     RelayServer server;
     try {
-      server = RelayServer.start(cfg, System.out);
+      server = RelayServer.start(cfg, cluster, System.out);
+    } catch (ConfigException e) {
+      System.err.println("configuration error:");
+      e.problems().forEach(p -> System.err.println("  " + p));
+      return EXIT_CONFIG;
     } catch (StoreException e) {
       System.err.println("cannot start: " + e.getMessage());
       return EXIT_START;
@@ -48,8 +59,10 @@ final class ServeCommand implements Callable<Integer> {
       System.out.println("relay stopped; usage counters written");
     }, "coralmux-shutdown"));
     String shownHost = cfg.host().equals("0.0.0.0") ? "127.0.0.1" : cfg.host();
-    System.out.printf("CoralMux relay listening on http://%s:%d (WebSocket: ws://%s:%d/ws), standalone mode, data in %s%n",
-        shownHost, server.port(), shownHost, server.port(), cfg.dataDir().toAbsolutePath());
+    System.out.printf("CoralMux relay listening on http://%s:%d (WebSocket: ws://%s:%d/ws), %s%n",
+        shownHost, server.port(), shownHost, server.port(), cluster.enabled()
+            ? "cluster mode, node " + server.services().nodeId()
+            : "standalone mode, data in " + cfg.dataDir().toAbsolutePath());
     System.out.flush();
     try {
       Thread.currentThread().join(); // main thread idles; the shutdown hook stops the relay

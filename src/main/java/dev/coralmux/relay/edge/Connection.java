@@ -385,6 +385,14 @@ final class Connection {
     }
   }
 
+  /** The node holding our peer is gone: the peer is offline (a newer epoch may still announce itself). */
+  void onPeerNodeLeft(String addressPrefix) {
+    if (peer != null && peer.address().startsWith(addressPrefix)) {
+      peer = null;
+      if (state == State.ACTIVE) sendRelay(RelayMessages.status(false));
+    }
+  }
+
   boolean isFor(ConnRef target) {
     return self != null && self.epoch() == target.epoch();
   }

@@ -1,5 +1,6 @@
 package dev.coralmux.relay.edge;
 
+import dev.coralmux.relay.cluster.ClusterNode;
 import dev.coralmux.relay.config.RelayConfig;
 import dev.coralmux.relay.metrics.DropReason;
 import dev.coralmux.relay.metrics.RelayMetrics;
@@ -44,6 +45,7 @@ public final class EdgeVerticle extends VerticleBase {
   private EdgeBus bus;
   private HttpServer server;
   private MessageConsumer<EdgeMessage> consumer;
+  private MessageConsumer<String> nodeLeft;
   private long sweepTimer = -1;
   private long lastHeartbeatAt;
   private Promise<Void> allClosed; // set while stopping
@@ -65,6 +67,7 @@ public final class EdgeVerticle extends VerticleBase {
     bus = new EdgeBus(vertx, services.presence());
     lastHeartbeatAt = System.currentTimeMillis();
     consumer = vertx.eventBus().consumer(address, this::onBusMessage);
+    nodeLeft = vertx.eventBus().<String>localConsumer(ClusterNode.NODE_LEFT, m -> onNodeLeft(m.body()));
     RelayConfig config = services.config();
     int hardMax = (int) config.websocket().hardMaxMessageBytes();
     HttpServerOptions options = new HttpServerOptions()
@@ -106,7 +109,8 @@ public final class EdgeVerticle extends VerticleBase {
         closed.tryComplete();
       });
     }
-    return closed.future().compose(v -> server.shutdown(Duration.ofSeconds(1))).compose(v -> consumer.unregister());
+    return closed.future().compose(v -> server.shutdown(Duration.ofSeconds(1))).compose(v -> consumer.unregister())
+        .compose(v -> nodeLeft.unregister());
   }
 
   /** The port actually bound (useful when configured as 0). */
@@ -139,6 +143,13 @@ public final class EdgeVerticle extends VerticleBase {
       bus.send(new EdgeMessage.Bounce(d.sender(), d.messageId(), ErrorCode.PEER_OFFLINE,
           "your peer disconnected before the message arrived", -1));
     }
+  }
+
+  /** A cluster member died: every connection whose peer lived there learns the peer is offline. */
+  private void onNodeLeft(String nodeId) {
+    String prefix = EdgeBus.edgeAddress(nodeId, 0);
+    prefix = prefix.substring(0, prefix.length() - 1);
+    for (Connection c : new ArrayList<>(connections.values())) c.onPeerNodeLeft(prefix);
   }
 
   private void sweep() {

@@ -54,7 +54,7 @@ public final class HttpApi {
       var m = services.metrics();
       JsonObject out = new JsonObject()
           .put("status", "ok")
-          .put("mode", "standalone")
+          .put("mode", services.clustered() ? "cluster" : "standalone")
           .put("node", services.nodeId())
           .put("uptime_s", (System.currentTimeMillis() - services.startedAtMillis()) / 1000)
           .put("connections", new JsonObject()

@@ -17,6 +17,7 @@ public final class RelayMetrics {
   private final LongAdder forwardedBytes = new LongAdder();
   private final LongAdder relayErrorsNotSent = new LongAdder();
   private final LongAdder slowConsumersClosed = new LongAdder();
+  private final LongAdder redisFailures = new LongAdder();
 
   public RelayMetrics() {
     for (DropReason r : DropReason.values()) undelivered.put(r, new LongAdder());
@@ -60,6 +61,11 @@ public final class RelayMetrics {
     slowConsumersClosed.increment();
   }
 
+  /** A Redis call failed or timed out and the node fell back to its local view. */
+  public void redisFailure() {
+    redisFailures.increment();
+  }
+
   public long connections(Role role) {
     return (role == Role.PHONE ? phones : agents).sum();
   }
@@ -78,6 +84,7 @@ public final class RelayMetrics {
         .put("undelivered", drops)
         .put("auth", auth)
         .put("relay_errors_not_sent", relayErrorsNotSent.sum())
-        .put("slow_consumers_closed", slowConsumersClosed.sum());
+        .put("slow_consumers_closed", slowConsumersClosed.sum())
+        .put("redis_failures", redisFailures.sum());
   }
 }

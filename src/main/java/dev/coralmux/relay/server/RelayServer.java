@@ -1,5 +1,12 @@
 package dev.coralmux.relay.server;
 
+import dev.coralmux.relay.cluster.ClusterNode;
+import dev.coralmux.relay.cluster.RedisLimiter;
+import dev.coralmux.relay.cluster.RedisPresenceDirectory;
+import dev.coralmux.relay.cluster.RedisScripts;
+import dev.coralmux.relay.cluster.RedisTokenStore;
+import dev.coralmux.relay.config.ClusterConfig;
+import dev.coralmux.relay.config.ConfigException;
 import dev.coralmux.relay.config.RelayConfig;
 import dev.coralmux.relay.edge.EdgeVerticle;
 import dev.coralmux.relay.http.HttpApi;
@@ -13,20 +20,24 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * A running relay node: the Vert.x instance, its shared services and one edge verticle per event
- * loop, all on one port. {@code serve} and the tests start it the same way.
+ * loop, all on one port. Standalone (local store, local event bus) or clustered (Redis, Hazelcast);
+ * {@code serve} and the tests start it the same way.
  */
 public final class RelayServer {
   static {
@@ -40,62 +51,102 @@ public final class RelayServer {
 
   private final Vertx vertx;
   private final RelayServices services;
-  private final LocalTokenStore store;
   private final int port;
-  private final long flushTimer;
+  private final Runnable afterClose;
 
-  private RelayServer(Vertx vertx, RelayServices services, LocalTokenStore store, int port, long flushTimer) {
+  private RelayServer(Vertx vertx, RelayServices services, int port, Runnable afterClose) {
     this.vertx = vertx;
     this.services = services;
-    this.store = store;
     this.port = port;
-    this.flushTimer = flushTimer;
+    this.afterClose = afterClose;
   }
 
-  /** Starts a standalone node. Blocking (reads the data directory): call from a main or test thread. */
   public static RelayServer start(RelayConfig config, PrintStream out) {
+    return start(config, ClusterConfig.disabled(), out);
+  }
+
+  /** Starts a node. Blocking (joins the cluster, reads the data directory): call from a main or test thread. */
+  public static RelayServer start(RelayConfig config, ClusterConfig cluster, PrintStream out) {
+    return cluster.enabled() ? startClustered(config, cluster) : startStandalone(config, out);
+  }
+
+  private static RelayServer startStandalone(RelayConfig config, PrintStream out) {
     try {
       Files.createDirectories(config.dataDir());
     } catch (IOException e) {
       throw new StoreException("cannot create data directory " + config.dataDir() + ": " + e, e);
     }
     String adminKey = AdminKeys.resolve(config.adminKey(), config.dataDir(), out);
-    int instances = config.edgeInstances();
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(instances));
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.edgeInstances()));
     try {
-      EdgeBus.registerCodec(vertx);
       LocalLimiter limiter = new LocalLimiter(System::currentTimeMillis);
       LocalTokenStore store = LocalTokenStore.open(vertx, config.dataDir(), limiter);
-      RelayServices services = new RelayServices(config, adminKey, UUID.randomUUID().toString(), store, limiter,
-          new LocalPresenceDirectory(), new RelayMetrics(), System.currentTimeMillis());
-
-      // One deployment of N instances: Vert.x shares the listening port among them (also a random one).
-      List<EdgeVerticle> edges = new CopyOnWriteArrayList<>();
-      AtomicInteger index = new AtomicInteger();
-      await(vertx.deployVerticle(() -> {
-        EdgeVerticle e = new EdgeVerticle(services, index.getAndIncrement(), config.port(),
-            () -> HttpApi.router(vertx, services));
-        edges.add(e);
-        return e;
-      }, new DeploymentOptions().setInstances(instances)));
-      int port = edges.get(0).actualPort();
-
-      long flushTimer = vertx.setPeriodic(config.flushIntervalMs(), t -> store.flush()
+      RelayServices services = new RelayServices(config, adminKey, UUID.randomUUID().toString(), false, store,
+          limiter, new LocalPresenceDirectory(), new RelayMetrics(), System.currentTimeMillis());
+      int port = deployEdges(vertx, services);
+      vertx.setPeriodic(config.flushIntervalMs(), t -> store.flush()
           .onFailure(e -> LOG.warning("could not write usage counters: " + e.getMessage())));
-      return new RelayServer(vertx, services, store, port, flushTimer);
+      return new RelayServer(vertx, services, port, () -> {
+        try {
+          store.flushBlocking();
+        } catch (IOException e) {
+          LOG.severe("could not write usage counters at shutdown: " + e.getMessage());
+        }
+      });
     } catch (RuntimeException e) {
       vertx.close();
       throw e;
     }
   }
 
-  private static <T> T await(Future<T> f) {
+  private static RelayServer startClustered(RelayConfig config, ClusterConfig cluster) {
+    if (config.adminKey().isBlank()) {
+      throw new ConfigException(List.of("admin_key: cluster mode needs the same admin key on every node; "
+          + "set admin_key or RELAY_ADMIN_KEY"));
+    }
+    ClusterNode.Joined joined = await(ClusterNode.join(cluster, config.edgeInstances()), "join the cluster");
+    Vertx vertx = joined.vertx();
     try {
-      return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      Redis redis = ClusterNode.redis(vertx, cluster);
+      RedisScripts scripts = new RedisScripts(redis, cluster.redisTimeoutMs());
+      await(scripts.send(Request.cmd(Command.PING)), "reach Redis at " + cluster.redisEndpoints());
+      RelayMetrics metrics = new RelayMetrics();
+      RedisLimiter limiter = new RedisLimiter(scripts, metrics);
+      RelayServices services = new RelayServices(config, config.adminKey(), joined.nodeId(), true,
+          new RedisTokenStore(scripts), limiter, new RedisPresenceDirectory(scripts, joined.nodeId(), joined::isMember),
+          metrics, System.currentTimeMillis());
+      int port = deployEdges(vertx, services);
+      vertx.setPeriodic(1_000, t -> limiter.reconcile());
+      LOG.info("node " + joined.nodeId() + " joined cluster " + cluster.clusterName() + " with "
+          + joined.clusterManager().getNodes().size() + " member(s)");
+      return new RelayServer(vertx, services, port, () -> { });
+    } catch (RuntimeException e) {
+      vertx.close();
+      throw e;
+    }
+  }
+
+  /** One deployment of N edge instances: Vert.x shares the listening port among them (also a random one). */
+  private static int deployEdges(Vertx vertx, RelayServices services) {
+    EdgeBus.registerCodec(vertx);
+    List<EdgeVerticle> edges = new CopyOnWriteArrayList<>();
+    AtomicInteger index = new AtomicInteger();
+    await(vertx.deployVerticle(() -> {
+      EdgeVerticle e = new EdgeVerticle(services, index.getAndIncrement(), services.config().port(),
+          () -> HttpApi.router(vertx, services));
+      edges.add(e);
+      return e;
+    }, new DeploymentOptions().setInstances(services.config().edgeInstances())), "start the edge verticles");
+    return edges.get(0).actualPort();
+  }
+
+  private static <T> T await(Future<T> f, String what) {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     } catch (java.util.concurrent.ExecutionException e) {
-      throw new IllegalStateException("relay failed to start: " + e.getCause().getMessage(), e.getCause());
+      throw new IllegalStateException("could not " + what + ": " + e.getCause().getMessage(), e.getCause());
     } catch (Exception e) {
-      throw new IllegalStateException("relay failed to start: " + e, e);
+      throw new IllegalStateException("could not " + what + ": " + e, e);
     }
   }
 
@@ -111,18 +162,13 @@ public final class RelayServer {
     return vertx;
   }
 
-  /** Stops serving, then writes the usage counters. Blocking: call from a main, hook or test thread. */
+  /** Stops serving (closing every connection with 1001), leaves the cluster, writes what is buffered. Blocking. */
   public void stop() {
-    vertx.cancelTimer(flushTimer);
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOG.log(Level.WARNING, "Vert.x did not close cleanly", e);
     }
-    try {
-      store.flushBlocking();
-    } catch (IOException e) {
-      LOG.severe("could not write usage counters at shutdown: " + e.getMessage());
-    }
+    afterClose.run();
   }
 }

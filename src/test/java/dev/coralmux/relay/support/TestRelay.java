@@ -2,6 +2,7 @@ package dev.coralmux.relay.support;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.coralmux.relay.config.ClusterConfig;
 import dev.coralmux.relay.config.ConfigLoader;
 import dev.coralmux.relay.config.RelayConfig;
 import dev.coralmux.relay.server.RelayServer;
@@ -31,13 +32,38 @@ public final class TestRelay implements AutoCloseable {
   private final Path dataDir;
   public final ByteArrayOutputStream output = new ByteArrayOutputStream();
 
-  private TestRelay(JsonObject conf, Path dataDir) {
+  private TestRelay(JsonObject conf, Path dataDir, ClusterConfig cluster) {
     this.dataDir = dataDir;
     JsonObject json = new JsonObject().put("host", "127.0.0.1").put("port", 0).put("event_loops", 2)
         .put("data_dir", dataDir.toString()).put("admin_key", ADMIN_KEY);
     json.mergeIn(conf, true);
     RelayConfig config = ConfigLoader.fromJson(json, Map.of());
-    this.server = RelayServer.start(config, new PrintStream(output, true));
+    this.server = RelayServer.start(config, cluster, new PrintStream(output, true));
+  }
+
+  private TestRelay(JsonObject conf, Path dataDir) {
+    this(conf, dataDir, ClusterConfig.disabled());
+  }
+
+  /**
+   * Starts one clustered node (own Vert.x and Hazelcast member) in this JVM.
+   *
+   * @param hazelcastPort this member's port
+   * @param members every member's port, for the TCP-IP member list
+   */
+  public static TestRelay startClustered(JsonObject conf, RedisServer redis, int hazelcastPort, int... members) {
+    io.vertx.core.json.JsonArray list = new io.vertx.core.json.JsonArray();
+    for (int m : members) list.add("127.0.0.1:" + m);
+    JsonObject cluster = new JsonObject().put("enabled", true).put("name", "test-" + members[0])
+        .put("hazelcast", new JsonObject().put("port", hazelcastPort).put("members", list)
+            .put("heartbeat_interval_s", 1).put("max_no_heartbeat_s", 4))
+        .put("redis", new JsonObject().put("endpoints", new io.vertx.core.json.JsonArray().add(redis.url()))
+            .put("timeout_ms", 1000));
+    try {
+      return new TestRelay(conf, Files.createTempDirectory("coralmux-node"), ClusterConfig.fromJson(cluster, Map.of()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public static TestRelay start() {

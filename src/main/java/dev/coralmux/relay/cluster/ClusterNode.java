@@ -1,0 +1,120 @@
+package dev.coralmux.relay.cluster;
+
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.ListenerConfig;
+import com.hazelcast.config.NetworkConfig;
+import dev.coralmux.relay.config.ClusterConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisClientType;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.function.Consumer;
+
+/**
+ * Joins the Hazelcast cluster behind the Vert.x clustered event bus, and connects to Redis.
+ *
+ * <p>Hazelcast is configured in code from {@code conf/cluster.json} on top of Vert.x's own
+ * defaults (which carry the maps the event bus needs): multicast and auto-detection off, TCP-IP
+ * members or Kubernetes discovery, and failure detection tuned from Hazelcast's 60 s down to
+ * {@code max_no_heartbeat_s}.
+ */
+public final class ClusterNode {
+  /** Local event-bus address on which each node announces a member that left, with its node id. */
+  public static final String NODE_LEFT = "coralmux.local.node-left";
+
+  /** Hazelcast logs every membership step at INFO; keep its warnings only (held so the level sticks). */
+  private static final java.util.logging.Logger HAZELCAST_LOG = java.util.logging.Logger.getLogger("com.hazelcast");
+
+  static {
+    HAZELCAST_LOG.setLevel(java.util.logging.Level.WARNING);
+  }
+
+  private ClusterNode() {}
+
+  /** A clustered Vert.x instance and the cluster manager behind it. */
+  public record Joined(Vertx vertx, HazelcastClusterManager clusterManager) {
+    public String nodeId() {
+      return clusterManager.getNodeId();
+    }
+
+    public boolean isMember(String nodeId) {
+      return clusterManager.getNodes().contains(nodeId);
+    }
+  }
+
+  public static Future<Joined> join(ClusterConfig c, int eventLoops) {
+    HazelcastClusterManager cm = new HazelcastClusterManager();
+    Config hz = cm.loadConfig();
+    hz.setClusterName(c.clusterName());
+    hz.getJetConfig().setEnabled(false);
+    hz.setProperty("hazelcast.heartbeat.interval.seconds", String.valueOf(c.heartbeatIntervalSeconds()));
+    hz.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(c.maxNoHeartbeatSeconds()));
+    hz.setProperty("hazelcast.logging.type", "jdk");
+    hz.setProperty("hazelcast.phone.home.enabled", "false");
+    hz.setProperty("hazelcast.shutdownhook.enabled", "false"); // the relay leaves the cluster itself
+    hz.setProperty("hazelcast.local.localAddress", c.bindHost());
+    NetworkConfig net = hz.getNetworkConfig();
+    net.setPort(c.hazelcastPort()).setPortAutoIncrement(false);
+    if (!c.publicHost().isEmpty()) net.setPublicAddress(c.publicHost() + ":" + c.hazelcastPort());
+    JoinConfig join = net.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    if (c.kubernetes()) {
+      join.getTcpIpConfig().setEnabled(false);
+      join.getKubernetesConfig().setEnabled(true);
+      if (!c.kubernetesServiceDns().isEmpty()) join.getKubernetesConfig().setProperty("service-dns", c.kubernetesServiceDns());
+    } else {
+      join.getKubernetesConfig().setEnabled(false);
+      join.getTcpIpConfig().setEnabled(true).setMembers(c.members());
+    }
+    NodeLeftRelay leftRelay = new NodeLeftRelay();
+    hz.addListenerConfig(new ListenerConfig(leftRelay));
+    cm.setConfig(hz);
+
+    EventBusOptions bus = new EventBusOptions().setHost(c.bindHost());
+    if (!c.publicHost().isEmpty()) bus.setClusterPublicHost(c.publicHost());
+    VertxOptions options = new VertxOptions().setEventLoopPoolSize(eventLoops).setEventBusOptions(bus);
+    return Vertx.builder().with(options).withClusterManager(cm).buildClustered().map(vertx -> {
+      leftRelay.onLeft = id -> vertx.eventBus().publish(NODE_LEFT, id);
+      return new Joined(vertx, cm);
+    });
+  }
+
+  public static Redis redis(Vertx vertx, ClusterConfig c) {
+    RedisOptions o = new RedisOptions()
+        .setType(switch (c.redisType()) {
+          case "sentinel" -> RedisClientType.SENTINEL;
+          case "cluster" -> RedisClientType.CLUSTER;
+          default -> RedisClientType.STANDALONE;
+        })
+        .setEndpoints(c.redisEndpoints())
+        .setMaxPoolSize(16)
+        .setMaxPoolWaiting(100_000)
+        .setMaxWaitingHandlers(100_000);
+    if (!c.redisMasterName().isEmpty()) o.setMasterName(c.redisMasterName());
+    if (!c.redisPassword().isEmpty()) o.setPassword(c.redisPassword());
+    return Redis.createClient(vertx, o);
+  }
+
+  /** Hazelcast calls this on its own threads; it hands the news to the event bus once Vert.x is up. */
+  private static final class NodeLeftRelay implements MembershipListener {
+    volatile Consumer<String> onLeft = id -> { };
+
+    @Override
+    public void memberAdded(MembershipEvent e) {
+      // nothing to do: a new node's connections register themselves
+    }
+
+    @Override
+    public void memberRemoved(MembershipEvent e) {
+      onLeft.accept(e.getMember().getUuid().toString());
+    }
+  }
+}

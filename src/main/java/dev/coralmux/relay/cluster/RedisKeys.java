@@ -1,0 +1,38 @@
+package dev.coralmux.relay.cluster;
+
+import dev.coralmux.relay.protocol.Role;
+
+/**
+ * Key names in Redis. Every per-token key carries the token hash as a hash tag ({@code {...}}),
+ * so one token's keys live in one Redis Cluster slot and a script may touch them together.
+ */
+public final class RedisKeys {
+  public static final String TOKEN_SET = "cm:tokens";
+  public static final String PAIRED = "cm:stats:paired";
+
+  private RedisKeys() {}
+
+  public static String token(String hash) {
+    return "cm:{" + hash + "}:tok";
+  }
+
+  public static String tokenId(String id) {
+    return "cm:tokid:" + id;
+  }
+
+  public static String presence(String hash) {
+    return "cm:{" + hash + "}:pres";
+  }
+
+  public static String rate(String hash, Role role) {
+    return "cm:{" + hash + "}:rate:" + role.wire();
+  }
+
+  public static String day(String hash, long dayKey) {
+    return "cm:{" + hash + "}:d:" + dayKey;
+  }
+
+  public static String month(String hash, long monthKey) {
+    return "cm:{" + hash + "}:m:" + monthKey;
+  }
+}

@@ -1,0 +1,108 @@
+package dev.coralmux.relay.cluster;
+
+import dev.coralmux.relay.limits.Decision;
+import dev.coralmux.relay.limits.Limiter;
+import dev.coralmux.relay.limits.Limits;
+import dev.coralmux.relay.limits.LocalLimiter;
+import dev.coralmux.relay.limits.Usage;
+import dev.coralmux.relay.limits.UtcPeriods;
+import dev.coralmux.relay.metrics.RelayMetrics;
+import dev.coralmux.relay.protocol.ErrorCode;
+import dev.coralmux.relay.protocol.Role;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+
+/**
+ * Cluster-wide limits: one atomic Redis script call per client message decides the rate limit
+ * and both quotas, so no node can let a token past them and the overshoot across nodes is zero.
+ *
+ * <p>When Redis does not answer, established pairs keep relaying: this node decides with local
+ * buckets and counters, and the bytes it lets through are added to the Redis counters once Redis
+ * is back ({@link #reconcile()}), so nothing escapes accounting.
+ */
+public final class RedisLimiter implements Limiter {
+  private static final Logger LOG = Logger.getLogger(RedisLimiter.class.getName());
+  private static final RedisScripts.Script LIMIT = RedisScripts.Script.load("limit");
+
+  private final RedisScripts redis;
+  private final RelayMetrics metrics;
+  private final LocalLimiter fallback = new LocalLimiter(System::currentTimeMillis);
+  /** Bytes let through while Redis was unreachable, per token and period key, not yet added to Redis. */
+  private final Map<String, Long> unreconciled = new ConcurrentHashMap<>();
+
+  public RedisLimiter(RedisScripts redis, RelayMetrics metrics) {
+    this.redis = redis;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public Future<Decision> check(String hash, Role role, Limits limits, long bytes) {
+    long now = System.currentTimeMillis();
+    String dayKey = RedisKeys.day(hash, UtcPeriods.dayKey(now));
+    String monthKey = RedisKeys.month(hash, UtcPeriods.monthKey(now));
+    String[] keys = {RedisKeys.rate(hash, role), dayKey, monthKey};
+    return redis.run(LIMIT, keys, limits.perMinute(role), now, bytes, limits.dailyBytes(), limits.monthlyBytes(),
+            UtcPeriods.millisToDayEnd(now), UtcPeriods.millisToMonthEnd(now))
+        .map(RedisLimiter::decode)
+        .recover(e -> {
+          metrics.redisFailure();
+          Decision d = fallback.decide(hash, role, limits, bytes);
+          if (d.allowed() && bytes > 0) {
+            unreconciled.merge(dayKey, bytes, Long::sum);
+            unreconciled.merge(monthKey, bytes, Long::sum);
+          }
+          return Future.succeededFuture(d);
+        });
+  }
+
+  private static Decision decode(Response r) {
+    long code = r.get(0).toLong();
+    long retry = r.get(1).toLong();
+    if (code == 0) return Decision.ALLOW;
+    if (code == 1) return Decision.refuse(ErrorCode.RATE_LIMITED, retry);
+    if (code == 2) return Decision.refuse(ErrorCode.DAILY_QUOTA_EXCEEDED, retry);
+    return Decision.refuse(ErrorCode.MONTHLY_QUOTA_EXCEEDED, retry);
+  }
+
+  @Override
+  public Future<Usage> usage(String hash) {
+    long now = System.currentTimeMillis();
+    Request mget = Request.cmd(Command.MGET).arg(RedisKeys.day(hash, UtcPeriods.dayKey(now)))
+        .arg(RedisKeys.month(hash, UtcPeriods.monthKey(now)));
+    return redis.send(mget).map(r -> new Usage(orZero(r.get(0)), orZero(r.get(1))));
+  }
+
+  private static long orZero(Response r) {
+    return r == null ? 0 : r.toLong();
+  }
+
+  @Override
+  public void forget(String hash) {
+    // Counters expire with their period; nothing to do.
+  }
+
+  /** Adds bytes counted locally during a Redis outage to the shared counters. Called periodically. */
+  public Future<Void> reconcile() {
+    if (unreconciled.isEmpty()) return Future.succeededFuture();
+    List<Future<Void>> writes = new ArrayList<>();
+    for (String key : unreconciled.keySet()) {
+      Long bytes = unreconciled.remove(key);
+      if (bytes == null) continue;
+      long now = System.currentTimeMillis();
+      long ttl = key.contains("}:m:") ? UtcPeriods.millisToMonthEnd(now) : UtcPeriods.millisToDayEnd(now);
+      writes.add(redis.send(Request.cmd(Command.INCRBY).arg(key).arg(bytes))
+          .compose(x -> redis.send(Request.cmd(Command.PEXPIRE).arg(key).arg(ttl)))
+          .<Void>mapEmpty()
+          .onFailure(e -> unreconciled.merge(key, bytes, Long::sum))); // retried next round
+    }
+    return Future.join(writes).<Void>mapEmpty()
+        .onSuccess(v -> LOG.info("usage counted during a Redis outage has been added to Redis"));
+  }
+}

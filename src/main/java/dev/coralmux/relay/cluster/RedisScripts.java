@@ -1,0 +1,62 @@
+package dev.coralmux.relay.cluster;
+
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.concurrent.TimeUnit;
+
+/** A Lua script run with EVALSHA, falling back to EVAL (which caches it) when Redis does not know it yet. */
+public final class RedisScripts {
+  private final Redis redis;
+  private final long timeoutMs;
+
+  public RedisScripts(Redis redis, long timeoutMs) {
+    this.redis = redis;
+    this.timeoutMs = timeoutMs;
+  }
+
+  /** A script from {@code src/main/resources/redis/NAME.lua}. */
+  public record Script(String source, String sha) {
+    public static Script load(String name) {
+      try (InputStream in = RedisScripts.class.getResourceAsStream("/redis/" + name + ".lua")) {
+        if (in == null) throw new IllegalStateException("missing script " + name);
+        String source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8)));
+        return new Script(source, sha);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  public Future<Response> run(Script script, String[] keys, Object... args) {
+    return send(request(Command.EVALSHA, script.sha(), keys, args)).recover(e -> {
+      if (e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")) {
+        return send(request(Command.EVAL, script.source(), keys, args));
+      }
+      return Future.failedFuture(e);
+    });
+  }
+
+  /** Any command, failing after the configured timeout rather than waiting on a dead server. */
+  public Future<Response> send(Request request) {
+    return redis.send(request).timeout(timeoutMs, TimeUnit.MILLISECONDS);
+  }
+
+  private static Request request(Command cmd, String scriptOrSha, String[] keys, Object[] args) {
+    Request r = Request.cmd(cmd).arg(scriptOrSha).arg(keys.length);
+    for (String k : keys) r.arg(k);
+    for (Object a : args) r.arg(String.valueOf(a));
+    return r;
+  }
+}

@@ -1,0 +1,121 @@
+package dev.coralmux.relay.config;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Cluster mode settings from {@code conf/cluster.json} (or {@code RELAY_CLUSTER_CONFIG}), with
+ * environment overrides. Cluster mode is on when {@code enabled} is true or {@code RELAY_CLUSTER=true}.
+ *
+ * @param members Hazelcast TCP-IP members as {@code host} or {@code host:port}
+ * @param maxNoHeartbeatSeconds how long a silent member stays in the cluster (Hazelcast's default is 60)
+ */
+public record ClusterConfig(
+    boolean enabled,
+    String clusterName,
+    String bindHost,
+    String publicHost,
+    int hazelcastPort,
+    List<String> members,
+    boolean kubernetes,
+    String kubernetesServiceDns,
+    int heartbeatIntervalSeconds,
+    int maxNoHeartbeatSeconds,
+    String redisType,
+    List<String> redisEndpoints,
+    String redisMasterName,
+    String redisPassword,
+    long redisTimeoutMs) {
+
+  public static final Path DEFAULT_FILE = Path.of("conf", "cluster.json");
+
+  public static ClusterConfig disabled() {
+    return fromJson(new JsonObject(), Map.of());
+  }
+
+  public static ClusterConfig load(Path file, Map<String, String> env) {
+    boolean explicit = file != null || env.containsKey("RELAY_CLUSTER_CONFIG");
+    Path path = file != null ? file : Path.of(env.getOrDefault("RELAY_CLUSTER_CONFIG", DEFAULT_FILE.toString()));
+    JsonObject json;
+    try {
+      json = new JsonObject(Files.readString(path, StandardCharsets.UTF_8));
+    } catch (NoSuchFileException e) {
+      if (explicit) throw new ConfigException(List.of(path + ": no such file"));
+      json = new JsonObject();
+    } catch (IOException e) {
+      throw new ConfigException(List.of(path + ": cannot read: " + e.getMessage()));
+    } catch (DecodeException | ClassCastException e) {
+      throw new ConfigException(List.of(path + ": not a JSON object"));
+    }
+    return fromJson(json, env);
+  }
+
+  public static ClusterConfig fromJson(JsonObject json, Map<String, String> env) {
+    List<String> problems = new ArrayList<>();
+    ConfigSection root = new ConfigSection(json, "cluster", problems);
+    boolean enabled = root.bool("enabled", false);
+    String name = root.string("name", "coralmux");
+    String bindHost = root.string("host", "127.0.0.1");
+    String publicHost = root.string("public_host", "");
+    ConfigSection hz = root.section("hazelcast");
+    int port = hz.integer("port", 5701, 1, 65535);
+    List<String> members = hz.strings("members");
+    int heartbeat = hz.integer("heartbeat_interval_s", 1, 1, 60);
+    int maxNoHeartbeat = hz.integer("max_no_heartbeat_s", 6, 2, 600);
+    ConfigSection k8s = hz.section("kubernetes");
+    boolean kubernetes = k8s.bool("enabled", false);
+    String serviceDns = k8s.string("service_dns", "");
+    k8s.rejectUnknownKeys();
+    hz.rejectUnknownKeys();
+    ConfigSection redis = root.section("redis");
+    String type = redis.string("type", "standalone");
+    List<String> endpoints = redis.strings("endpoints");
+    String master = redis.string("master_name", "");
+    String password = redis.string("password", "");
+    long timeout = redis.number("timeout_ms", 2_000, 50, 60_000);
+    redis.rejectUnknownKeys();
+    root.rejectUnknownKeys();
+
+    if (env.containsKey("RELAY_CLUSTER")) enabled = Boolean.parseBoolean(env.get("RELAY_CLUSTER"));
+    bindHost = env.getOrDefault("RELAY_CLUSTER_HOST", bindHost);
+    publicHost = env.getOrDefault("RELAY_CLUSTER_PUBLIC_HOST", publicHost);
+    if (env.containsKey("RELAY_HAZELCAST_PORT")) {
+      try {
+        port = Integer.parseInt(env.get("RELAY_HAZELCAST_PORT"));
+      } catch (NumberFormatException e) {
+        problems.add("RELAY_HAZELCAST_PORT: expected a port number");
+      }
+    }
+    if (env.containsKey("RELAY_HAZELCAST_MEMBERS")) {
+      members = Arrays.stream(env.get("RELAY_HAZELCAST_MEMBERS").split(",")).map(String::trim)
+          .filter(s -> !s.isEmpty()).toList();
+    }
+    if (env.containsKey("RELAY_REDIS_URL")) endpoints = List.of(env.get("RELAY_REDIS_URL"));
+    password = env.getOrDefault("RELAY_REDIS_PASSWORD", password);
+    if (endpoints.isEmpty()) endpoints = List.of("redis://127.0.0.1:6379");
+    if (!List.of("standalone", "sentinel", "cluster").contains(type)) {
+      problems.add("cluster.redis.type: must be standalone, sentinel or cluster, got \"" + type + "\"");
+    }
+    if (type.equals("sentinel") && master.isEmpty()) {
+      problems.add("cluster.redis.master_name: required when cluster.redis.type is sentinel");
+    }
+    if (kubernetes && !members.isEmpty()) {
+      problems.add("cluster.hazelcast: members and kubernetes discovery are exclusive; choose one");
+    }
+    if (maxNoHeartbeat <= heartbeat) {
+      problems.add("cluster.hazelcast.max_no_heartbeat_s: must be larger than heartbeat_interval_s");
+    }
+    if (!problems.isEmpty()) throw new ConfigException(problems);
+    return new ClusterConfig(enabled, name, bindHost, publicHost, port, members, kubernetes, serviceDns, heartbeat,
+        maxNoHeartbeat, type, endpoints, master, password, timeout);
+  }
+}

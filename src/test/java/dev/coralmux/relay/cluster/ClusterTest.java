@@ -1,0 +1,186 @@
+package dev.coralmux.relay.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.coralmux.relay.support.Envelopes;
+import dev.coralmux.relay.support.RedisServer;
+import dev.coralmux.relay.support.RelayProcess;
+import dev.coralmux.relay.support.TestRelay;
+import dev.coralmux.relay.support.WsClient;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Three clustered nodes in this JVM (each its own Vert.x and Hazelcast member) and a real Redis:
+ * each invariant of DESIGN.md with the two sides of a pair on different nodes.
+ */
+class ClusterTest {
+  static RedisServer redis;
+  static final List<TestRelay> nodes = new ArrayList<>();
+
+  @BeforeAll
+  static void start() {
+    redis = RedisServer.start();
+    int[] hz = {RelayProcess.freePort(), RelayProcess.freePort(), RelayProcess.freePort()};
+    JsonObject conf = new JsonObject().put("event_loops", 1);
+    for (int port : hz) nodes.add(TestRelay.startClustered(conf, redis, port, hz));
+    for (TestRelay n : nodes) assertEquals("cluster", n.health().getString("mode"));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    for (TestRelay n : nodes) n.close();
+    if (redis != null) redis.close();
+  }
+
+  static TestRelay node(int i) {
+    return nodes.get(i);
+  }
+
+  @Test
+  void tokensMadeOnOneNodeWorkOnEveryNodeAndPairsSpanNodes() {
+    String token = node(0).createToken();
+    WsClient phone = WsClient.auth(node(1).wsUrl(), token, "phone");
+    WsClient agent = WsClient.connect(node(2).wsUrl());
+    agent.send(Envelopes.auth(token, "agent"));
+    assertTrue(agent.expect("auth.ok").getJsonObject("payload").getBoolean("paired"));
+    assertEquals("online", phone.expect("status").getJsonObject("payload").getString("peer"));
+    assertEquals(new JsonObject().put("phone", true).put("agent", true),
+        new JsonObject(node(0).http("GET", "/api/v1/pair/" + token, null, null).body()));
+    phone.close();
+    assertEquals("offline", agent.expect("status").getJsonObject("payload").getString("peer"));
+    agent.expectQuiet();
+    agent.close();
+  }
+
+  @Test
+  void orderIsKeptPerDirectionAcrossNodesWithoutDuplicates() {
+    String token = node(0).createToken(new JsonObject().put("limits",
+        new JsonObject().put("phone_per_min", 100_000).put("agent_per_min", 100_000)));
+    try (WsClient phone = WsClient.auth(node(0).wsUrl(), token, "phone");
+         WsClient agent = WsClient.auth(node(1).wsUrl(), token, "agent")) {
+      phone.expect("status");
+      int n = 300;
+      for (int i = 0; i < n; i++) {
+        phone.send(Envelopes.chat("p" + i));
+        agent.send(Envelopes.stream("a" + i, i + 1));
+      }
+      for (int i = 0; i < n; i++) {
+        assertEquals("p" + i, agent.next().getJsonObject("payload").getString("text"));
+        assertEquals("a" + i, phone.next().getJsonObject("payload").getString("delta"));
+      }
+      phone.expectQuiet();
+      agent.expectQuiet();
+    }
+  }
+
+  @Test
+  void takeoverAcrossNodesFencesTheOldConnection() {
+    String token = node(0).createToken();
+    WsClient agent = WsClient.auth(node(0).wsUrl(), token, "agent");
+    WsClient phone1 = WsClient.auth(node(1).wsUrl(), token, "phone");
+    agent.expect("status");
+    WsClient phone2 = WsClient.auth(node(2).wsUrl(), token, "phone");
+    assertEquals(4409, phone1.awaitClose());
+    String m = Envelopes.stream("to the phone on node 3", 1);
+    agent.send(m);
+    assertEquals(m, phone2.nextRaw());
+    agent.expectQuiet(); // no offline/online for a takeover
+    assertEquals(0, phone1.pending());
+    agent.close();
+    phone2.close();
+  }
+
+  @Test
+  void peerOfflineWhenThePeerIsNowhereAndTokensAreIsolated() {
+    String a = node(0).createToken();
+    String b = node(1).createToken();
+    try (WsClient phoneA = WsClient.auth(node(0).wsUrl(), a, "phone");
+         WsClient agentB = WsClient.auth(node(2).wsUrl(), b, "agent");
+         WsClient phoneB = WsClient.auth(node(1).wsUrl(), b, "phone")) {
+      phoneA.send(Envelopes.chat("anyone?"));
+      phoneA.expectError("PEER_OFFLINE");
+      agentB.expect("status");
+      String m = Envelopes.chat("for B");
+      phoneB.send(m);
+      assertEquals(m, agentB.nextRaw());
+      phoneA.expectQuiet();
+    }
+  }
+
+  @Test
+  void revokingOnOneNodeClosesSocketsOnOthers() {
+    String token = node(0).createToken();
+    WsClient phone = WsClient.auth(node(1).wsUrl(), token, "phone");
+    WsClient agent = WsClient.auth(node(2).wsUrl(), token, "agent");
+    phone.expect("status");
+    assertEquals(204, node(0).http("DELETE", "/api/v1/pair/" + token, null, TestRelay.ADMIN_KEY).statusCode());
+    assertEquals(4401, phone.awaitClose());
+    assertEquals(4401, agent.awaitClose());
+    try (WsClient again = WsClient.connect(node(2).wsUrl())) {
+      again.send(Envelopes.auth(token, "agent"));
+      again.expect("auth.fail");
+    }
+  }
+
+  @Test
+  void rateLimitHoldsWhenReconnectingToAnotherNode() {
+    String token = node(0).createToken(new JsonObject().put("limits", new JsonObject().put("phone_per_min", 4)));
+    try (WsClient agent = WsClient.auth(node(2).wsUrl(), token, "agent")) {
+      try (WsClient phone = WsClient.auth(node(0).wsUrl(), token, "phone")) {
+        for (int i = 0; i < 2; i++) {
+          phone.send(Envelopes.chat("n0-" + i));
+          agent.expect(i == 0 ? "status" : "chat.send");
+        }
+      }
+      try (WsClient phone = WsClient.auth(node(1).wsUrl(), token, "phone")) {
+        for (int i = 0; i < 2; i++) phone.send(Envelopes.chat("n1-" + i));
+        phone.send(Envelopes.chat("one too many"));
+        phone.expectError("RATE_LIMITED");
+      }
+    }
+  }
+
+  @Test
+  void dailyQuotaSpentFromTwoNodesStopsAtTheLimit() {
+    long quota = 20_000;
+    String token = node(0).createToken(new JsonObject().put("limits", new JsonObject().put("daily_bytes", quota)
+        .put("phone_per_min", 100_000).put("agent_per_min", 100_000)));
+    try (WsClient phone = WsClient.auth(node(0).wsUrl(), token, "phone");
+         WsClient agent = WsClient.auth(node(1).wsUrl(), token, "agent")) {
+      phone.expect("status");
+      String p = Envelopes.chat("x".repeat(900));
+      String a = Envelopes.stream("y".repeat(900), 1);
+      long delivered = 0;
+      int refused = 0;
+      for (int i = 0; i < 60 && refused < 2; i++) {
+        boolean fromPhone = i % 2 == 0;
+        WsClient sender = fromPhone ? phone : agent;
+        WsClient receiver = fromPhone ? agent : phone;
+        String m = fromPhone ? p : a;
+        sender.send(m);
+        sender.send(Envelopes.ping()); // answered after the message's limit decision
+        JsonObject reply = sender.next();
+        if (reply.getString("type").equals("chat.error")) {
+          assertEquals("DAILY_QUOTA_EXCEEDED", reply.getJsonObject("payload").getString("code"));
+          sender.expect("pong");
+          refused++;
+        } else {
+          assertEquals("pong", reply.getString("type"));
+          assertEquals(m, receiver.nextRaw());
+          delivered += m.length();
+        }
+      }
+      assertTrue(refused > 0, "the quota never stopped the pair");
+      assertTrue(delivered <= quota, "forwarded " + delivered + " bytes past a quota of " + quota);
+      assertTrue(quota - delivered < p.length(), "stopped early: " + delivered + " of " + quota);
+      JsonObject usage = new JsonObject(node(2).http("GET", "/api/v1/pair/" + token + "/usage", null, null).body());
+      assertEquals(delivered, usage.getLong("daily_used_bytes"));
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package dev.coralmux.relay.support;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A real {@code redis-server} on a free loopback port, with no persistence, stopped by {@link #close()}.
+ * CI installs Redis (see .ci/run); on a machine without it the tests that need it are skipped
+ * with a loud message rather than failing for the wrong reason.
+ */
+public final class RedisServer implements AutoCloseable {
+  private final Process process;
+  public final int port;
+
+  private RedisServer(Process process, int port) {
+    this.process = process;
+    this.port = port;
+  }
+
+  public static String binary() {
+    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+      Path p = Path.of(dir, "redis-server");
+      if (Files.isExecutable(p)) return p.toString();
+    }
+    return null;
+  }
+
+  public static RedisServer start() {
+    String bin = binary();
+    if (bin == null) {
+      System.err.println("\n*** SKIPPED: redis-server is not installed; cluster tests need it "
+          + "(apt-get install -y redis-server). CI installs it. ***\n");
+    }
+    Assumptions.assumeTrue(bin != null, "redis-server not installed (CI installs it; see .ci/run)");
+    int port = RelayProcess.freePort();
+    try {
+      Process p = new ProcessBuilder(bin, "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "",
+          "--appendonly", "no", "--daemonize", "no").redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      RedisServer r = new RedisServer(p, port);
+      Awaitility.await().atMost(Duration.ofSeconds(20)).until(r::accepting);
+      return r;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private boolean accepting() {
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  public String url() {
+    return "redis://127.0.0.1:" + port;
+  }
+
+  /** Stops the server at once (also used to simulate an outage). */
+  public void stop() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(20, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    stop();
+  }
+}
