@@ -250,6 +250,8 @@ final class Connection {
       state = State.ACTIVE;
       edge.metrics().authenticated(role, +1);
       edge.metrics().authResult("ok");
+      // The peer hears of us first, so it stops addressing a connection we replaced as early as possible.
+      if (reg.peer() != null) edge.send(new EdgeMessage.PeerOnline(reg.peer(), self));
       sendRelay(RelayMessages.authOk(peer != null, limits.dailyBytes(), usage.dailyUsedBytes(),
           limits.monthlyBytes(), usage.monthlyUsedBytes()));
       if (heldDeliveries != null) {
@@ -257,7 +259,6 @@ final class Connection {
         heldDeliveries = null;
         held.forEach(this::deliver);
       }
-      if (reg.peer() != null) edge.send(new EdgeMessage.PeerOnline(reg.peer(), self));
       ws.resume();
     });
   }

@@ -87,9 +87,23 @@ class ClusterTest {
     agent.expect("status");
     WsClient phone2 = WsClient.auth(node(2).wsUrl(), token, "phone");
     assertEquals(4409, phone1.awaitClose());
+    // The agent may still address the fenced connection until it hears of the new one: such a
+    // message is bounced to it (never delivered to the old phone), and a retry reaches the new one.
     String m = Envelopes.stream("to the phone on node 3", 1);
-    agent.send(m);
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> {
+      agent.send(m);
+      agent.send(Envelopes.ping());
+      JsonObject reply = agent.next();
+      if (reply.getString("type").equals("chat.error")) {
+        assertEquals("PEER_OFFLINE", reply.getJsonObject("payload").getString("code"));
+        agent.expect("pong");
+        return false;
+      }
+      assertEquals("pong", reply.getString("type"));
+      return true;
+    });
     assertEquals(m, phone2.nextRaw());
+    phone2.expectQuiet(); // exactly once
     agent.expectQuiet(); // no offline/online for a takeover
     assertEquals(0, phone1.pending());
     agent.close();
