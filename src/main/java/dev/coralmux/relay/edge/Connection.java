@@ -234,7 +234,14 @@ final class Connection {
       } else {
         // Fence the older connection before this one goes live, so nothing reaches both.
         edge.requestClose(new EdgeMessage.Close(reg.replaced(), CLOSE_REPLACED, "replaced by a newer connection"))
-            .onComplete(done -> completeAuth(reg));
+            .onComplete(fenced -> {
+              // An unanswered close means the old connection's node died: for the peer that is a
+              // real offline-then-online transition, not a quiet takeover.
+              if (!fenced.result() && reg.peer() != null) {
+                edge.send(new EdgeMessage.PeerOffline(reg.peer(), reg.replaced()));
+              }
+              completeAuth(reg);
+            });
       }
     });
   }

@@ -190,7 +190,7 @@ public final class EdgeVerticle extends VerticleBase {
     bus.send(m);
   }
 
-  Future<Void> requestClose(EdgeMessage.Close close) {
+  Future<Boolean> requestClose(EdgeMessage.Close close) {
     return bus.requestClose(close);
   }
 }

@@ -33,11 +33,13 @@ public final class EdgeBus {
 
   /**
    * Asks the target's verticle to close it and waits until it has (it then receives nothing more).
-   * Succeeds also when the target's node does not answer: a node that is gone holds no connection.
+   *
+   * @return true once the close is acknowledged; false when the target's node did not answer (a
+   *     node that is gone holds no connection, so the caller may proceed either way)
    */
-  public Future<Void> requestClose(EdgeMessage.Close close) {
+  public Future<Boolean> requestClose(EdgeMessage.Close close) {
     DeliveryOptions opts = new DeliveryOptions(SEND).setSendTimeout(CLOSE_ACK_TIMEOUT_MS);
-    return vertx.eventBus().request(close.target().address(), close, opts).<Void>mapEmpty().otherwiseEmpty();
+    return vertx.eventBus().request(close.target().address(), close, opts).map(true).otherwise(false);
   }
 
   /** Closes both sides of a token wherever they are connected (revocation). */
@@ -49,6 +51,6 @@ public final class EdgeBus {
 
   private Future<Void> closeRole(String tokenHash, Role role, short code, String reason) {
     return presence.locate(tokenHash, role).compose(ref ->
-        ref == null ? Future.succeededFuture() : requestClose(new EdgeMessage.Close(ref, code, reason)));
+        ref == null ? Future.succeededFuture() : requestClose(new EdgeMessage.Close(ref, code, reason)).mapEmpty());
   }
 }

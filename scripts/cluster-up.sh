@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Starts a local CoralMux cluster on loopback: Redis, 3 relay JVMs (Hazelcast-clustered) and an
+# nginx load balancer in front of them (WebSocket-aware, round robin, no sticky sessions).
+#
+#   scripts/cluster-up.sh            # then: cat target/cluster/endpoints.json
+#   scripts/cluster-down.sh          # stops everything this started
+#
+# Environment: RELAY_ADMIN_KEY (generated if unset, kept in $CLUSTER_DIR/admin.key),
+# BASE_PORT (default 18080: LB on it, nodes on +1..+3, Redis on +10, Hazelcast on +20..+22),
+# CLUSTER_DIR (default target/cluster), NODES (default 3).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+DIR=${CLUSTER_DIR:-$ROOT/target/cluster}
+BASE=${BASE_PORT:-18080}
+NODES=${NODES:-3}
+JAR=$ROOT/target/coralmux-relay.jar
+
+need() { command -v "$1" >/dev/null 2>&1 || { echo "cluster-up: $1 is not installed (apt-get install -y $2)" >&2; exit 1; }; }
+need redis-server redis-server
+need nginx nginx
+need java openjdk-17-jre-headless
+[ -f "$JAR" ] || mvn -q -B package -DskipTests
+
+if [ -d "$DIR/pids" ] && ls "$DIR"/pids/*.pid >/dev/null 2>&1; then
+  echo "cluster-up: a cluster from $DIR seems to be running; run scripts/cluster-down.sh first" >&2
+  exit 1
+fi
+mkdir -p "$DIR/pids" "$DIR/nginx"
+if [ -z "${RELAY_ADMIN_KEY:-}" ]; then
+  [ -s "$DIR/admin.key" ] || head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$DIR/admin.key"
+  RELAY_ADMIN_KEY=$(cat "$DIR/admin.key")
+fi
+
+LB_PORT=$BASE
+REDIS_PORT=$((BASE + 10))
+members=""
+for i in $(seq 1 "$NODES"); do members="${members:+$members,}127.0.0.1:$((BASE + 19 + i))"; done
+
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --daemonize no \
+  > "$DIR/redis.log" 2>&1 &
+echo $! > "$DIR/pids/redis.pid"
+
+for i in $(seq 1 "$NODES"); do
+  RELAY_HOST=127.0.0.1 RELAY_PORT=$((BASE + i)) RELAY_ADMIN_KEY=$RELAY_ADMIN_KEY \
+  RELAY_DATA_DIR=$DIR/node-$i RELAY_CLUSTER=true RELAY_CLUSTER_HOST=127.0.0.1 \
+  RELAY_HAZELCAST_PORT=$((BASE + 19 + i)) RELAY_HAZELCAST_MEMBERS=$members \
+  RELAY_REDIS_URL=redis://127.0.0.1:$REDIS_PORT \
+    java -Xmx512m -jar "$JAR" > "$DIR/node-$i.log" 2>&1 &
+  echo $! > "$DIR/pids/node-$i.pid"
+done
+
+upstreams=""
+for i in $(seq 1 "$NODES"); do upstreams="$upstreams    server 127.0.0.1:$((BASE + i)) max_fails=0;"$'\n'; done
+cat > "$DIR/nginx/nginx.conf" <<CONF
+worker_processes 1;
+pid $DIR/nginx/nginx.pid;
+error_log $DIR/nginx/error.log warn;
+events { worker_connections 8192; }
+http {
+  access_log off;
+  client_body_temp_path $DIR/nginx/body;
+  proxy_temp_path $DIR/nginx/proxy;
+  fastcgi_temp_path $DIR/nginx/fastcgi;
+  uwsgi_temp_path $DIR/nginx/uwsgi;
+  scgi_temp_path $DIR/nginx/scgi;
+  map \$http_upgrade \$connection_upgrade { default upgrade; '' close; }
+  upstream relays {
+$upstreams  }
+  server {
+    listen 127.0.0.1:$LB_PORT;
+    location / {
+      proxy_pass http://relays;
+      proxy_http_version 1.1;
+      proxy_set_header Upgrade \$http_upgrade;
+      proxy_set_header Connection \$connection_upgrade;
+      proxy_set_header Host \$host;
+      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+      proxy_read_timeout 1h;
+      proxy_send_timeout 1h;
+      proxy_next_upstream error timeout;
+    }
+  }
+}
+CONF
+nginx -c "$DIR/nginx/nginx.conf" -p "$DIR/nginx" -g 'daemon off;' > "$DIR/nginx/stdout.log" 2>&1 &
+echo $! > "$DIR/pids/nginx.pid"
+
+# Wait (up to 90 s) until every node and the load balancer answer.
+deadline=$((SECONDS + 90))
+for port in $(seq $((BASE + 1)) $((BASE + NODES))) "$LB_PORT"; do
+  until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+    if [ $SECONDS -ge $deadline ]; then
+      echo "cluster-up: port $port did not open; logs in $DIR" >&2
+      "$ROOT/scripts/cluster-down.sh" >/dev/null 2>&1 || true
+      exit 1
+    fi
+    sleep 0.2
+  done
+done
+
+nodes_json=""
+for i in $(seq 1 "$NODES"); do nodes_json="${nodes_json:+$nodes_json, }\"http://127.0.0.1:$((BASE + i))\""; done
+cat > "$DIR/endpoints.json" <<JSON
+{"lb": "http://127.0.0.1:$LB_PORT", "nodes": [$nodes_json], "redis": "redis://127.0.0.1:$REDIS_PORT"}
+JSON
+echo "cluster up: load balancer http://127.0.0.1:$LB_PORT (ws://127.0.0.1:$LB_PORT/ws); details in $DIR/endpoints.json"
