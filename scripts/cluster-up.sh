@@ -64,7 +64,9 @@ http {
   fastcgi_temp_path $DIR/nginx/fastcgi;
   uwsgi_temp_path $DIR/nginx/uwsgi;
   scgi_temp_path $DIR/nginx/scgi;
-  map \$http_upgrade \$connection_upgrade { default upgrade; '' close; }
+  # Only WebSocket upgrades are passed on (not e.g. h2c, which nginx cannot proxy).
+  map \$http_upgrade \$ws_upgrade { ~*^websocket\$ websocket; default ''; }
+  map \$ws_upgrade \$connection_upgrade { websocket upgrade; default ''; }
   upstream relays {
 $upstreams  }
   server {
@@ -72,7 +74,7 @@ $upstreams  }
     location / {
       proxy_pass http://relays;
       proxy_http_version 1.1;
-      proxy_set_header Upgrade \$http_upgrade;
+      proxy_set_header Upgrade \$ws_upgrade;
       proxy_set_header Connection \$connection_upgrade;
       proxy_set_header Host \$host;
       proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;

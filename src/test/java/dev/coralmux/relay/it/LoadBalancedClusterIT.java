@@ -1,0 +1,209 @@
+package dev.coralmux.relay.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.coralmux.relay.support.Envelopes;
+import dev.coralmux.relay.support.LocalCluster;
+import dev.coralmux.relay.support.WsClient;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Three relay JVMs, Redis and nginx started by scripts/cluster-up.sh; every client goes through
+ * the load balancer (round robin, so a pair's two sides land on different nodes).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LoadBalancedClusterIT {
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  static LocalCluster cluster;
+
+  @BeforeAll
+  static void up() throws Exception {
+    cluster = LocalCluster.start();
+  }
+
+  @AfterAll
+  static void down() throws Exception {
+    if (cluster != null) cluster.close();
+  }
+
+  static JsonObject http(String base, String method, String path, JsonObject body) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+        .header("X-Admin-Key", cluster.adminKey)
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.encode()));
+    HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    assertTrue(r.statusCode() < 300, r::body);
+    return new JsonObject(r.body());
+  }
+
+  static String token(JsonObject limits) throws Exception {
+    return http(cluster.lbHttp(), "POST", "/api/v1/pair", new JsonObject().put("limits", limits)).getString("token");
+  }
+
+  record Pair(String token, WsClient[] sides) {
+    WsClient phone() {
+      return sides[0];
+    }
+
+    WsClient agent() {
+      return sides[1];
+    }
+  }
+
+  /** Phone then agent, one after the other: round robin puts them on different nodes. */
+  static List<Pair> connectPairs(int n) throws Exception {
+    JsonObject raised = new JsonObject().put("phone_per_min", 100_000).put("agent_per_min", 100_000);
+    List<String> tokens = new ArrayList<>();
+    for (int i = 0; i < n; i++) tokens.add(token(raised));
+    List<Pair> pairs = new ArrayList<>();
+    for (String t : tokens) {
+      WsClient phone = WsClient.auth(cluster.lbWs(), t, "phone");
+      WsClient agent = WsClient.auth(cluster.lbWs(), t, "agent");
+      pairs.add(new Pair(t, new WsClient[] {phone, agent}));
+    }
+    for (Pair p : pairs) assertEquals("online", p.phone().expect("status").getJsonObject("payload").getString("peer"));
+    return pairs;
+  }
+
+  /** Each side sends {@code k} messages; each must arrive once, in order. */
+  static void exchange(List<Pair> pairs, int k, String round) {
+    for (Pair p : pairs) {
+      for (int i = 0; i < k; i++) {
+        p.phone().send(Envelopes.chat(round + ":" + i));
+        p.agent().send(Envelopes.stream(round + ":" + i, i + 1));
+      }
+    }
+    for (Pair p : pairs) {
+      for (int i = 0; i < k; i++) {
+        assertEquals(round + ":" + i, p.agent().expect("chat.send").getJsonObject("payload").getString("text"));
+        assertEquals(round + ":" + i, p.phone().expect("chat.stream").getJsonObject("payload").getString("delta"));
+      }
+    }
+  }
+
+  static void closeAll(List<Pair> pairs) {
+    for (Pair p : pairs) {
+      p.phone().close();
+      p.agent().close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void twoHundredPairsAcrossNodesLoseNothing() throws Exception {
+    List<Pair> pairs = connectPairs(200);
+    long[] perNode = new long[3];
+    for (int i = 0; i < 3; i++) perNode[i] = http(cluster.node(i), "GET", "/health", null).getJsonObject("connections").getLong("sockets");
+    for (long n : perNode) assertTrue(n >= 100, "connections are spread over the nodes: " + java.util.Arrays.toString(perNode));
+    exchange(pairs, 10, "a");
+    for (Pair p : pairs) {
+      p.phone().expectQuiet();
+      p.agent().expectQuiet();
+    }
+    closeAll(pairs);
+  }
+
+  @Test
+  @Order(2)
+  void dailyQuotaSpentFromTwoNodesStopsAtTheLimit() throws Exception {
+    long quota = 30_000;
+    String t = token(new JsonObject().put("daily_bytes", quota).put("phone_per_min", 100_000).put("agent_per_min", 100_000));
+    try (WsClient phone = WsClient.auth(cluster.lbWs(), t, "phone");
+         WsClient agent = WsClient.auth(cluster.lbWs(), t, "agent")) {
+      phone.expect("status");
+      String p = Envelopes.chat("x".repeat(1000));
+      String a = Envelopes.stream("y".repeat(1000), 1);
+      long delivered = 0;
+      int refused = 0;
+      for (int i = 0; i < 80 && refused < 2; i++) {
+        boolean fromPhone = i % 2 == 0;
+        WsClient sender = fromPhone ? phone : agent;
+        WsClient receiver = fromPhone ? agent : phone;
+        String m = fromPhone ? p : a;
+        sender.send(m);
+        sender.send(Envelopes.ping());
+        JsonObject reply = sender.next();
+        if (reply.getString("type").equals("chat.error")) {
+          assertEquals("DAILY_QUOTA_EXCEEDED", reply.getJsonObject("payload").getString("code"));
+          sender.expect("pong");
+          refused++;
+        } else {
+          assertEquals(m, receiver.nextRaw());
+          delivered += m.length();
+        }
+      }
+      assertTrue(refused > 0);
+      assertTrue(delivered <= quota && quota - delivered < p.length(), "delivered " + delivered + " of " + quota);
+    }
+  }
+
+  @Test
+  @Order(3)
+  void killingANodeMidTrafficReconnectsItsClientsAndSparesTheOthers() throws Exception {
+    List<Pair> pairs = connectPairs(60);
+    exchange(pairs, 3, "before");
+    long killedAt = System.nanoTime();
+    cluster.killNode(2);
+
+    // Clients on the dead node see their socket drop; each pair has at most one such side.
+    List<WsClient> dropped = new ArrayList<>();
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+      dropped.clear();
+      for (Pair p : pairs) for (WsClient c : p.sides()) if (c.isClosed()) dropped.add(c);
+      return dropped.size() >= 15;
+    });
+    List<Pair> affected = new ArrayList<>();
+    List<Pair> spared = new ArrayList<>();
+    for (Pair p : pairs) {
+      boolean phoneDown = p.phone().isClosed();
+      boolean agentDown = p.agent().isClosed();
+      assertTrue(!(phoneDown && agentDown), "round robin never puts both sides on one node");
+      (phoneDown || agentDown ? affected : spared).add(p);
+    }
+    assertTrue(affected.size() >= 15 && spared.size() >= 15, affected.size() + " affected, " + spared.size() + " spared");
+
+    // The surviving side of each affected pair hears "offline"; measure how long that takes.
+    long slowestOfflineMs = 0;
+    for (Pair p : affected) {
+      WsClient survivor = p.phone().isClosed() ? p.agent() : p.phone();
+      assertEquals("offline", survivor.expect("status").getJsonObject("payload").getString("peer"));
+      slowestOfflineMs = Math.max(slowestOfflineMs, (System.nanoTime() - killedAt) / 1_000_000);
+    }
+    System.out.println("[measured] kill -9 to last peer told offline: " + slowestOfflineMs + " ms");
+
+    // The dropped clients reconnect through the load balancer and land on the surviving nodes.
+    List<Pair> healed = new ArrayList<>();
+    for (Pair p : affected) {
+      boolean phoneDown = p.phone().isClosed();
+      WsClient fresh = WsClient.auth(cluster.lbWs(), p.token(), phoneDown ? "phone" : "agent");
+      WsClient survivor = phoneDown ? p.agent() : p.phone();
+      assertEquals("online", survivor.expect("status").getJsonObject("payload").getString("peer"));
+      healed.add(new Pair(p.token(), phoneDown ? new WsClient[] {fresh, p.agent()} : new WsClient[] {p.phone(), fresh}));
+    }
+    System.out.println("[measured] kill -9 to every affected pair working again: "
+        + (System.nanoTime() - killedAt) / 1_000_000 + " ms");
+
+    // The spared pairs noticed nothing: no status, nothing lost, order kept.
+    for (Pair p : spared) {
+      p.phone().expectQuiet();
+      p.agent().expectQuiet();
+    }
+    exchange(spared, 3, "after");
+    exchange(healed, 3, "after");
+    closeAll(spared);
+    closeAll(healed);
+  }
+}
