@@ -15,7 +15,6 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import java.util.function.Consumer;
 
 /**
  * Joins the Hazelcast cluster behind the Vert.x clustered event bus, and connects to Redis.
@@ -26,15 +25,15 @@ import java.util.function.Consumer;
  * {@code max_no_heartbeat_s}.
  */
 public final class ClusterNode {
-  /** Local event-bus address on which each node announces a member that left, with its node id. */
-  public static final String NODE_LEFT = "coralmux.local.node-left";
-
   /** Hazelcast logs every membership step at INFO; keep its warnings only (held so the level sticks). */
   private static final java.util.logging.Logger HAZELCAST_LOG = java.util.logging.Logger.getLogger("com.hazelcast");
 
   static {
     HAZELCAST_LOG.setLevel(java.util.logging.Level.WARNING);
   }
+
+  /** The member attribute under which vertx-hazelcast keeps a member's Vert.x node id. */
+  private static final String VERTX_NODE_ID_ATTRIBUTE = "__vertx.nodeId";
 
   private ClusterNode() {}
 
@@ -49,7 +48,8 @@ public final class ClusterNode {
     }
   }
 
-  public static Future<Joined> join(ClusterConfig c, int eventLoops) {
+  /** @param membership told of every member that leaves (or is dropped by failure detection) */
+  public static Future<Joined> join(ClusterConfig c, int eventLoops, Membership membership) {
     HazelcastClusterManager cm = new HazelcastClusterManager();
     Config hz = cm.loadConfig();
     hz.setClusterName(c.clusterName());
@@ -74,17 +74,25 @@ public final class ClusterNode {
       join.getKubernetesConfig().setEnabled(false);
       join.getTcpIpConfig().setEnabled(true).setMembers(c.members());
     }
-    NodeLeftRelay leftRelay = new NodeLeftRelay();
-    hz.addListenerConfig(new ListenerConfig(leftRelay));
+    hz.addListenerConfig(new ListenerConfig(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent e) {
+        // nothing to do: a new node's connections register themselves
+      }
+
+      @Override
+      public void memberRemoved(MembershipEvent e) {
+        // Vert.x names nodes by its own id, kept as a member attribute (not the Hazelcast member UUID).
+        String nodeId = e.getMember().getAttribute(VERTX_NODE_ID_ATTRIBUTE);
+        if (nodeId != null) membership.nodeLeft(nodeId);
+      }
+    }));
     cm.setConfig(hz);
 
     EventBusOptions bus = new EventBusOptions().setHost(c.bindHost());
     if (!c.publicHost().isEmpty()) bus.setClusterPublicHost(c.publicHost());
     VertxOptions options = new VertxOptions().setEventLoopPoolSize(eventLoops).setEventBusOptions(bus);
-    return Vertx.builder().with(options).withClusterManager(cm).buildClustered().map(vertx -> {
-      leftRelay.onLeft = id -> vertx.eventBus().publish(NODE_LEFT, id);
-      return new Joined(vertx, cm);
-    });
+    return Vertx.builder().with(options).withClusterManager(cm).buildClustered().map(vertx -> new Joined(vertx, cm));
   }
 
   public static Redis redis(Vertx vertx, ClusterConfig c) {
@@ -101,20 +109,5 @@ public final class ClusterNode {
     if (!c.redisMasterName().isEmpty()) o.setMasterName(c.redisMasterName());
     if (!c.redisPassword().isEmpty()) o.setPassword(c.redisPassword());
     return Redis.createClient(vertx, o);
-  }
-
-  /** Hazelcast calls this on its own threads; it hands the news to the event bus once Vert.x is up. */
-  private static final class NodeLeftRelay implements MembershipListener {
-    volatile Consumer<String> onLeft = id -> { };
-
-    @Override
-    public void memberAdded(MembershipEvent e) {
-      // nothing to do: a new node's connections register themselves
-    }
-
-    @Override
-    public void memberRemoved(MembershipEvent e) {
-      onLeft.accept(e.getMember().getUuid().toString());
-    }
   }
 }

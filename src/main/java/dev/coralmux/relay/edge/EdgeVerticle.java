@@ -1,6 +1,5 @@
 package dev.coralmux.relay.edge;
 
-import dev.coralmux.relay.cluster.ClusterNode;
 import dev.coralmux.relay.config.RelayConfig;
 import dev.coralmux.relay.metrics.DropReason;
 import dev.coralmux.relay.metrics.RelayMetrics;
@@ -23,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -45,7 +45,7 @@ public final class EdgeVerticle extends VerticleBase {
   private EdgeBus bus;
   private HttpServer server;
   private MessageConsumer<EdgeMessage> consumer;
-  private MessageConsumer<String> nodeLeft;
+  private Consumer<String> nodeLeftListener;
   private long sweepTimer = -1;
   private long lastHeartbeatAt;
   private Promise<Void> allClosed; // set while stopping
@@ -67,7 +67,8 @@ public final class EdgeVerticle extends VerticleBase {
     bus = new EdgeBus(vertx, services.presence());
     lastHeartbeatAt = System.currentTimeMillis();
     consumer = vertx.eventBus().consumer(address, this::onBusMessage);
-    nodeLeft = vertx.eventBus().<String>localConsumer(ClusterNode.NODE_LEFT, m -> onNodeLeft(m.body()));
+    nodeLeftListener = id -> context.runOnContext(v -> onNodeLeft(id));
+    services.membership().onNodeLeft(nodeLeftListener);
     RelayConfig config = services.config();
     int hardMax = (int) config.websocket().hardMaxMessageBytes();
     HttpServerOptions options = new HttpServerOptions()
@@ -110,7 +111,7 @@ public final class EdgeVerticle extends VerticleBase {
       });
     }
     return closed.future().compose(v -> server.shutdown(Duration.ofSeconds(1))).compose(v -> consumer.unregister())
-        .compose(v -> nodeLeft.unregister());
+        .onComplete(v -> services.membership().removeListener(nodeLeftListener));
   }
 
   /** The port actually bound (useful when configured as 0). */

@@ -1,6 +1,7 @@
 package dev.coralmux.relay.server;
 
 import dev.coralmux.relay.cluster.ClusterNode;
+import dev.coralmux.relay.cluster.Membership;
 import dev.coralmux.relay.cluster.RedisLimiter;
 import dev.coralmux.relay.cluster.RedisPresenceDirectory;
 import dev.coralmux.relay.cluster.RedisScripts;
@@ -82,7 +83,7 @@ public final class RelayServer {
       LocalLimiter limiter = new LocalLimiter(System::currentTimeMillis);
       LocalTokenStore store = LocalTokenStore.open(vertx, config.dataDir(), limiter);
       RelayServices services = new RelayServices(config, adminKey, UUID.randomUUID().toString(), false, store,
-          limiter, new LocalPresenceDirectory(), new RelayMetrics(), System.currentTimeMillis());
+          limiter, new LocalPresenceDirectory(), new RelayMetrics(), new Membership(), System.currentTimeMillis());
       int port = deployEdges(vertx, services);
       vertx.setPeriodic(config.flushIntervalMs(), t -> store.flush()
           .onFailure(e -> LOG.warning("could not write usage counters: " + e.getMessage())));
@@ -104,7 +105,8 @@ public final class RelayServer {
       throw new ConfigException(List.of("admin_key: cluster mode needs the same admin key on every node; "
           + "set admin_key or RELAY_ADMIN_KEY"));
     }
-    ClusterNode.Joined joined = await(ClusterNode.join(cluster, config.edgeInstances()), "join the cluster");
+    Membership membership = new Membership();
+    ClusterNode.Joined joined = await(ClusterNode.join(cluster, config.edgeInstances(), membership), "join the cluster");
     Vertx vertx = joined.vertx();
     try {
       Redis redis = ClusterNode.redis(vertx, cluster);
@@ -114,7 +116,7 @@ public final class RelayServer {
       RedisLimiter limiter = new RedisLimiter(scripts, metrics);
       RelayServices services = new RelayServices(config, config.adminKey(), joined.nodeId(), true,
           new RedisTokenStore(scripts), limiter, new RedisPresenceDirectory(scripts, joined.nodeId(), joined::isMember),
-          metrics, System.currentTimeMillis());
+          metrics, membership, System.currentTimeMillis());
       int port = deployEdges(vertx, services);
       vertx.setPeriodic(1_000, t -> limiter.reconcile());
       LOG.info("node " + joined.nodeId() + " joined cluster " + cluster.clusterName() + " with "

@@ -1,5 +1,6 @@
 package dev.coralmux.relay.server;
 
+import dev.coralmux.relay.cluster.Membership;
 import dev.coralmux.relay.config.RelayConfig;
 import dev.coralmux.relay.limits.Limiter;
 import dev.coralmux.relay.metrics.RelayMetrics;
@@ -23,4 +24,5 @@ public record RelayServices(
     Limiter limiter,
     PresenceDirectory presence,
     RelayMetrics metrics,
+    Membership membership,
     long startedAtMillis) {}
