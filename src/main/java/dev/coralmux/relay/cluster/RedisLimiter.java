@@ -34,6 +34,9 @@ public final class RedisLimiter implements Limiter {
   private final RedisScripts redis;
   private final RelayMetrics metrics;
   private final LocalLimiter fallback = new LocalLimiter(System::currentTimeMillis);
+  /** After a failed call, messages are decided locally (no waiting on a dead server) until then. */
+  private volatile long redisDownUntil;
+  private static final long RETRY_AFTER_FAILURE_MS = 2_000;
   /** Bytes let through while Redis was unreachable, per token and period key, not yet added to Redis. */
   private final Map<String, Long> unreconciled = new ConcurrentHashMap<>();
 
@@ -47,19 +50,28 @@ public final class RedisLimiter implements Limiter {
     long now = System.currentTimeMillis();
     String dayKey = RedisKeys.day(hash, UtcPeriods.dayKey(now));
     String monthKey = RedisKeys.month(hash, UtcPeriods.monthKey(now));
+    if (now < redisDownUntil) {
+      return Future.succeededFuture(decideLocally(hash, role, limits, bytes, dayKey, monthKey));
+    }
     String[] keys = {RedisKeys.rate(hash, role), dayKey, monthKey};
     return redis.run(LIMIT, keys, limits.perMinute(role), now, bytes, limits.dailyBytes(), limits.monthlyBytes(),
             UtcPeriods.millisToDayEnd(now), UtcPeriods.millisToMonthEnd(now))
         .map(RedisLimiter::decode)
         .recover(e -> {
           metrics.redisFailure();
-          Decision d = fallback.decide(hash, role, limits, bytes);
-          if (d.allowed() && bytes > 0) {
-            unreconciled.merge(dayKey, bytes, Long::sum);
-            unreconciled.merge(monthKey, bytes, Long::sum);
-          }
-          return Future.succeededFuture(d);
+          if (redisDownUntil == 0) LOG.warning("Redis does not answer (" + e.getMessage() + "); deciding limits locally");
+          redisDownUntil = System.currentTimeMillis() + RETRY_AFTER_FAILURE_MS;
+          return Future.succeededFuture(decideLocally(hash, role, limits, bytes, dayKey, monthKey));
         });
+  }
+
+  private Decision decideLocally(String hash, Role role, Limits limits, long bytes, String dayKey, String monthKey) {
+    Decision d = fallback.decide(hash, role, limits, bytes);
+    if (d.allowed() && bytes > 0) {
+      unreconciled.merge(dayKey, bytes, Long::sum);
+      unreconciled.merge(monthKey, bytes, Long::sum);
+    }
+    return d;
   }
 
   private static Decision decode(Response r) {
@@ -90,7 +102,13 @@ public final class RedisLimiter implements Limiter {
 
   /** Adds bytes counted locally during a Redis outage to the shared counters. Called periodically. */
   public Future<Void> reconcile() {
-    if (unreconciled.isEmpty()) return Future.succeededFuture();
+    if (unreconciled.isEmpty()) {
+      if (redisDownUntil != 0 && System.currentTimeMillis() >= redisDownUntil) {
+        // Probe so limits go back to Redis as soon as it answers.
+        return redis.send(Request.cmd(Command.PING)).<Void>mapEmpty().onSuccess(v -> redisUp());
+      }
+      return Future.succeededFuture();
+    }
     List<Future<Void>> writes = new ArrayList<>();
     for (String key : unreconciled.keySet()) {
       Long bytes = unreconciled.remove(key);
@@ -102,7 +120,14 @@ public final class RedisLimiter implements Limiter {
           .<Void>mapEmpty()
           .onFailure(e -> unreconciled.merge(key, bytes, Long::sum))); // retried next round
     }
-    return Future.join(writes).<Void>mapEmpty()
-        .onSuccess(v -> LOG.info("usage counted during a Redis outage has been added to Redis"));
+    return Future.join(writes).<Void>mapEmpty().onSuccess(v -> {
+      LOG.info("usage counted during a Redis outage has been added to Redis");
+      redisUp();
+    });
+  }
+
+  private void redisUp() {
+    if (redisDownUntil != 0) LOG.info("Redis answers again; limits are decided cluster-wide");
+    redisDownUntil = 0;
   }
 }

@@ -63,7 +63,22 @@ public final class RedisServer implements AutoCloseable {
     return "redis://127.0.0.1:" + port;
   }
 
-  /** Stops the server at once (also used to simulate an outage). */
+  /** Freezes the server (SIGSTOP): it accepts nothing and answers nothing, like a hung or partitioned Redis. */
+  public void pause() throws Exception {
+    signal("-STOP");
+  }
+
+  /** Thaws a paused server (SIGCONT). */
+  public void resume() throws Exception {
+    signal("-CONT");
+  }
+
+  private void signal(String sig) throws Exception {
+    int code = new ProcessBuilder("kill", sig, String.valueOf(process.pid())).start().waitFor();
+    if (code != 0) throw new IllegalStateException("kill " + sig + " failed");
+  }
+
+  /** Stops the server at once. */
   public void stop() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(20, TimeUnit.SECONDS);
