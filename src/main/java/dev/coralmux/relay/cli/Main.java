@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "CoralMux v1 relay: pairs a phone and an AI agent that both connect out over WebSocket.",
-    subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServeCommand.class, TokenCommand.class, AgentCommand.class, ChatCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   @Override
@@ -17,8 +18,8 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
-    int code = new CommandLine(new Main()).execute(args);
-    if (code != 0) System.exit(code);
+    // Exit explicitly: client commands leave no reason to wait for stray non-daemon threads.
+    System.exit(new CommandLine(new Main()).execute(args));
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -14,6 +14,7 @@ public final class MessageTypes {
   public static final String PONG = "pong";
   public static final String STATUS = "status";
   public static final String CHAT_ERROR = "chat.error";
+  public static final String KEY_EXCHANGE = "key_exchange";
 
   private static final Set<String> PHONE_TO_AGENT = Set.of(
       "chat.send", "chat.history", "group.list", "group.messages", "group.send",

@@ -1,0 +1,44 @@
+package dev.coralmux.relay.client;
+
+import dev.coralmux.relay.protocol.Role;
+import java.time.Duration;
+
+/**
+ * How a {@link RelayClient} connects.
+ *
+ * @param url the relay's WebSocket URL ({@code ws://host:8080/ws}); an {@code http(s)://} base URL
+ *     is accepted too and turned into its {@code /ws} endpoint
+ * @param e2e end-to-end encryption: payloads are encrypted before they leave, and nothing is sent
+ *     in plaintext while no key is agreed
+ * @param pingInterval app-level {@code ping} period (the protocol's 30 s)
+ * @param pongTimeout a missing {@code pong} after this long means the connection is dead (10 s)
+ * @param backoffInitial first reconnect delay; doubles (with jitter) up to {@code backoffMax}
+ */
+public record ClientOptions(String url, String token, Role role, boolean e2e, Duration pingInterval,
+                            Duration pongTimeout, Duration backoffInitial, Duration backoffMax) {
+
+  public static ClientOptions of(String url, String token, Role role) {
+    return new ClientOptions(url, token, role, true, Duration.ofSeconds(30), Duration.ofSeconds(10),
+        Duration.ofMillis(500), Duration.ofSeconds(30));
+  }
+
+  public ClientOptions withE2e(boolean on) {
+    return new ClientOptions(url, token, role, on, pingInterval, pongTimeout, backoffInitial, backoffMax);
+  }
+
+  public ClientOptions withHeartbeat(Duration interval, Duration timeout) {
+    return new ClientOptions(url, token, role, e2e, interval, timeout, backoffInitial, backoffMax);
+  }
+
+  public ClientOptions withBackoff(Duration initial, Duration max) {
+    return new ClientOptions(url, token, role, e2e, pingInterval, pongTimeout, initial, max);
+  }
+
+  /** The WebSocket endpoint for {@link #url()}. */
+  public String webSocketUrl() {
+    String u = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    if (u.startsWith("http://")) u = "ws://" + u.substring(7);
+    else if (u.startsWith("https://")) u = "wss://" + u.substring(8);
+    return u.endsWith("/ws") ? u : u + "/ws";
+  }
+}

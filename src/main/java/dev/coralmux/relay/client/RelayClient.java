@@ -1,0 +1,386 @@
+package dev.coralmux.relay.client;
+
+import dev.coralmux.relay.protocol.MessageTypes;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * A CoralMux v1 client (phone or agent side) with reconnects, heartbeat and end-to-end encryption.
+ *
+ * <pre>{@code
+ * RelayClient agent = RelayClient.start(ClientOptions.of("ws://relay:8080/ws", token, Role.AGENT),
+ *     new RelayListener() {
+ *       public void onMessage(RelayMessage m) { ... }
+ *     });
+ * agent.connected().toCompletionStage().toCompletableFuture().join();
+ * agent.sendStream("Hello", 1);
+ * }</pre>
+ *
+ * <p>All state lives on one Vert.x context; every public method may be called from any thread and
+ * listener methods are called on that context (do not block in them).
+ *
+ * <p>E2E (on by default): after each (re)connection the client makes a fresh X25519 key pair and
+ * sends {@code key_exchange} when its peer is online; it answers each new peer key with its own,
+ * so either side reconnecting re-keys both. Payloads are encrypted as {@code {enc, ciphertext,
+ * nonce}}; while no key is agreed, sends wait (briefly, bounded) rather than go out in plaintext.
+ */
+public final class RelayClient implements AutoCloseable {
+  /** Codes after which reconnecting cannot help. */
+  private static final Set<String> PERMANENT_AUTH_FAILURES = Set.of("UNAUTHORIZED", "INVALID_MESSAGE");
+  private static final int CLOSE_REPLACED = 4409;
+  private static final int CLOSE_AUTH = 4401;
+  private static final int MAX_WAITING = 256;
+  private static final long SEND_WAIT_MS = 15_000;
+
+  private final Vertx vertx;
+  private final boolean ownsVertx;
+  private final Context context;
+  private final ClientOptions options;
+  private final RelayListener listener;
+  private final WebSocketClient sockets;
+  private final Backoff backoff;
+  private final Promise<Void> firstConnect = Promise.promise();
+
+  private WebSocket ws;
+  private boolean authenticated;
+  private boolean stopped;
+  private boolean peerOnline;
+  private long pingTimer = -1;
+  private long pongTimer = -1;
+  private E2eCrypto.KeyPair keys;
+  private E2eCrypto.Session session;
+  private String lastPeerKey;
+  private final ArrayDeque<Outgoing> waiting = new ArrayDeque<>();
+
+  private record Outgoing(String type, JsonObject payload, Promise<Void> sent, long deadline) {}
+
+  private RelayClient(Vertx vertx, boolean ownsVertx, ClientOptions options, RelayListener listener) {
+    this.vertx = vertx;
+    this.ownsVertx = ownsVertx;
+    this.context = vertx.getOrCreateContext();
+    this.options = options;
+    this.listener = listener;
+    this.sockets = vertx.createWebSocketClient(new WebSocketClientOptions()
+        .setMaxFrameSize(16 * 1024 * 1024).setMaxMessageSize(16 * 1024 * 1024).setConnectTimeout(10_000));
+    this.backoff = new Backoff(options.backoffInitial(), options.backoffMax());
+  }
+
+  /** Starts a client on its own small Vert.x instance (closed with the client). */
+  public static RelayClient start(ClientOptions options, RelayListener listener) {
+    return start(Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)), true, options, listener);
+  }
+
+  /** Starts a client on an existing Vert.x instance. */
+  public static RelayClient start(Vertx vertx, ClientOptions options, RelayListener listener) {
+    return start(vertx, false, options, listener);
+  }
+
+  private static RelayClient start(Vertx vertx, boolean owns, ClientOptions options, RelayListener listener) {
+    RelayClient c = new RelayClient(vertx, owns, options, listener);
+    c.context.runOnContext(v -> c.connect());
+    return c;
+  }
+
+  /** Completes on the first {@code auth.ok}; fails if the relay refuses the credentials. */
+  public Future<Void> connected() {
+    return firstConnect.future();
+  }
+
+  public boolean isPeerOnline() {
+    return peerOnline;
+  }
+
+  /** Whether a key is agreed with the current peer (sends are encrypted). */
+  public boolean isEncrypted() {
+    return session != null;
+  }
+
+  // ---------------------------------------------------------------- sending
+
+  /** Sends any message type; the payload is encrypted when E2E is on. */
+  public Future<Void> send(String type, JsonObject payload) {
+    Promise<Void> sent = Promise.promise();
+    context.runOnContext(v -> sendOnContext(new Outgoing(type, payload, sent, System.currentTimeMillis() + SEND_WAIT_MS)));
+    return sent.future();
+  }
+
+  public Future<Void> sendChat(String text) {
+    return send("chat.send", new JsonObject().put("text", text).put("agent_id", "main"));
+  }
+
+  public Future<Void> sendStream(String delta, int seq) {
+    return send("chat.stream", new JsonObject().put("delta", delta).put("seq", seq));
+  }
+
+  public Future<Void> sendDone(String fullText) {
+    return send("chat.done", new JsonObject().put("full_text", fullText));
+  }
+
+  public Future<Void> sendToolStatus(String tool, String status) {
+    return send("chat.tool_status", new JsonObject().put("tool", tool).put("status", status));
+  }
+
+  /** An error from this side (e.g. BACKEND_ERROR when the agent's model failed). */
+  public Future<Void> sendError(String code, String message) {
+    return send("chat.error", new JsonObject().put("code", code).put("message", message));
+  }
+
+  private void sendOnContext(Outgoing out) {
+    if (stopped) {
+      out.sent().fail(new RelayException("CLOSED", "the client is stopped"));
+      return;
+    }
+    boolean needsKey = options.e2e() && !out.type().equals(MessageTypes.KEY_EXCHANGE);
+    if (!authenticated || ws == null || (needsKey && session == null)) {
+      if (authenticated && needsKey && !peerOnline) {
+        out.sent().fail(new RelayException("PEER_OFFLINE", "the peer is not connected; nothing to encrypt for"));
+      } else if (waiting.size() >= MAX_WAITING) {
+        out.sent().fail(new RelayException("NOT_READY", "too many messages waiting for the connection or key exchange"));
+      } else {
+        // Not connected yet, or no key yet: wait (bounded in number and time) rather than fail or leak plaintext.
+        waiting.add(out);
+        vertx.setTimer(Math.max(1, out.deadline() - System.currentTimeMillis()), t -> expireWaiting());
+      }
+      return;
+    }
+    JsonObject payload = out.payload();
+    if (needsKey) payload = session.encrypt(payload.encode());
+    JsonObject envelope = new JsonObject().put("v", 1).put("type", out.type())
+        .put("id", UUID.randomUUID().toString()).put("ts", System.currentTimeMillis()).put("payload", payload);
+    ws.writeTextMessage(envelope.encode()).onComplete(out.sent());
+  }
+
+  private void expireWaiting() {
+    long now = System.currentTimeMillis();
+    while (!waiting.isEmpty() && waiting.peek().deadline() <= now) {
+      waiting.poll().sent().fail(new RelayException("NOT_READY", "not connected, or no key agreed with the peer, in time"));
+    }
+  }
+
+  private void flushWaiting() {
+    int n = waiting.size(); // each is sent, or fails, or queues again: look at each once
+    for (int i = 0; i < n && !waiting.isEmpty(); i++) sendOnContext(waiting.poll());
+  }
+
+  private void failWaiting(String code, String message) {
+    while (!waiting.isEmpty()) waiting.poll().sent().fail(new RelayException(code, message));
+  }
+
+  // ---------------------------------------------------------------- connection lifecycle
+
+  private void connect() {
+    if (stopped) return;
+    sockets.connect(new WebSocketConnectOptions().setAbsoluteURI(options.webSocketUrl())).onComplete(ar -> {
+      if (ar.failed()) {
+        reconnectLater(-1, "cannot connect: " + ar.cause().getMessage());
+        return;
+      }
+      if (stopped) {
+        ar.result().close();
+        return;
+      }
+      ws = ar.result();
+      ws.textMessageHandler(this::onText);
+      ws.exceptionHandler(e -> { /* the close handler follows */ });
+      WebSocket mine = ws;
+      ws.closeHandler(v -> onClosed(mine));
+      ws.writeTextMessage(new JsonObject().put("v", 1).put("type", MessageTypes.AUTH)
+          .put("id", UUID.randomUUID().toString()).put("ts", System.currentTimeMillis())
+          .put("payload", new JsonObject().put("token", options.token()).put("role", options.role().wire())).encode());
+    });
+  }
+
+  private void onClosed(WebSocket closedSocket) {
+    if (closedSocket != ws) return;
+    int code = closedSocket.closeStatusCode() == null ? -1 : closedSocket.closeStatusCode();
+    String reason = closedSocket.closeReason() == null ? "" : closedSocket.closeReason();
+    ws = null;
+    authenticated = false;
+    peerOnline = false;
+    session = null;
+    lastPeerKey = null;
+    cancelTimers();
+    if (code == CLOSE_REPLACED || (code == CLOSE_AUTH && reason.contains("revoked"))) stopped = true;
+    if (stopped) {
+      failWaiting("CLOSED", "the connection to the relay closed for good");
+      listener.onDisconnected(code, reason, false);
+      firstConnect.tryFail(new RelayException("CLOSED", reason));
+    } else {
+      reconnectLater(code, reason);
+    }
+  }
+
+  private void reconnectLater(int code, String reason) {
+    if (stopped) return;
+    listener.onDisconnected(code, reason, true);
+    vertx.setTimer(backoff.nextDelayMs(), t -> connect());
+  }
+
+  private void cancelTimers() {
+    if (pingTimer >= 0) vertx.cancelTimer(pingTimer);
+    if (pongTimer >= 0) vertx.cancelTimer(pongTimer);
+    pingTimer = -1;
+    pongTimer = -1;
+  }
+
+  private void startHeartbeat() {
+    pingTimer = vertx.setPeriodic(options.pingInterval().toMillis(), t -> {
+      if (ws == null) return;
+      ws.writeTextMessage(new JsonObject().put("v", 1).put("type", MessageTypes.PING)
+          .put("id", UUID.randomUUID().toString()).put("ts", System.currentTimeMillis())
+          .put("payload", new JsonObject()).encode());
+      if (pongTimer < 0) {
+        WebSocket watched = ws;
+        pongTimer = vertx.setTimer(options.pongTimeout().toMillis(), p -> {
+          pongTimer = -1;
+          if (watched == ws) watched.close((short) 4408, "no pong"); // reconnects through onClosed
+        });
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- receiving
+
+  private void onText(String text) {
+    JsonObject m;
+    try {
+      m = new JsonObject(text);
+    } catch (DecodeException e) {
+      return; // not from a CoralMux relay; nothing sensible to do with it
+    }
+    String type = m.getString("type", "");
+    JsonObject payload = m.getJsonObject("payload", new JsonObject());
+    switch (type) {
+      case MessageTypes.AUTH_OK -> onAuthOk(payload);
+      case MessageTypes.AUTH_FAIL -> onAuthFail(payload);
+      case MessageTypes.STATUS -> onStatus("online".equals(payload.getString("peer")));
+      case MessageTypes.PONG -> {
+        if (pongTimer >= 0) vertx.cancelTimer(pongTimer);
+        pongTimer = -1;
+      }
+      case MessageTypes.KEY_EXCHANGE -> onPeerKey(payload.getString("pubkey"));
+      default -> {
+        if (type.equals(MessageTypes.CHAT_ERROR) && "relay".equals(payload.getString("source"))) {
+          listener.onRelayError(new RelayError(payload.getString("code"), payload.getString("message"),
+              payload.getString("ref_id"), payload.getLong("retry_after_ms", -1L)));
+        } else {
+          onPeerMessage(type, m, payload);
+        }
+      }
+    }
+  }
+
+  private void onAuthOk(JsonObject payload) {
+    authenticated = true;
+    backoff.reset();
+    keys = options.e2e() ? E2eCrypto.KeyPair.generate() : null; // fresh per connection
+    session = null;
+    lastPeerKey = null;
+    peerOnline = payload.getBoolean("paired", false);
+    startHeartbeat();
+    listener.onConnected(payload);
+    firstConnect.tryComplete();
+    if (peerOnline) offerKey();
+    flushWaiting(); // sends without E2E go now; with E2E they fail fast if no peer, else wait for the key
+  }
+
+  private void onAuthFail(JsonObject payload) {
+    String code = payload.getString("code", "UNAUTHORIZED");
+    String message = payload.getString("message", "");
+    if (PERMANENT_AUTH_FAILURES.contains(code)) {
+      stopped = true;
+      failWaiting(code, message);
+      listener.onAuthFailed(code, message);
+      firstConnect.tryFail(new RelayException(code, message));
+    }
+    // Otherwise (e.g. SERVICE_UNAVAILABLE) the relay closes and the client retries.
+  }
+
+  private void onStatus(boolean online) {
+    peerOnline = online;
+    session = null; // a peer that (re)appears has a new key; one that left has none
+    lastPeerKey = null;
+    listener.onPeerStatus(online);
+    if (online) offerKey();
+    else failWaiting("PEER_OFFLINE", "the peer disconnected");
+  }
+
+  private void offerKey() {
+    if (keys == null || ws == null) return;
+    sendOnContext(new Outgoing(MessageTypes.KEY_EXCHANGE, new JsonObject().put("pubkey", keys.publicKeyBase64()),
+        Promise.promise(), Long.MAX_VALUE));
+  }
+
+  private void onPeerKey(String pubkey) {
+    if (keys == null || pubkey == null || pubkey.equals(lastPeerKey)) return;
+    try {
+      session = E2eCrypto.Session.derive(keys, pubkey);
+    } catch (IllegalArgumentException e) {
+      listener.onRelayError(new RelayError("E2E_BAD_KEY", "the peer sent an unusable key: " + e.getMessage(), null, -1));
+      return;
+    }
+    lastPeerKey = pubkey;
+    peerOnline = true;
+    offerKey(); // answer every new peer key, so a peer that reconnected gets ours too
+    listener.onEncrypted();
+    flushWaiting();
+  }
+
+  private void onPeerMessage(String type, JsonObject envelope, JsonObject payload) {
+    boolean encrypted = E2eCrypto.isEncrypted(payload);
+    if (encrypted) {
+      if (session == null) {
+        listener.onRelayError(new RelayError("E2E_NO_KEY", "an encrypted " + type + " arrived before any key", envelope.getString("id"), -1));
+        return;
+      }
+      try {
+        payload = new JsonObject(session.decrypt(payload));
+      } catch (E2eCrypto.DecryptException | DecodeException e) {
+        listener.onRelayError(new RelayError("E2E_DECRYPT_FAILED", "cannot decrypt " + type + ": " + e.getMessage(),
+            envelope.getString("id"), -1));
+        return;
+      }
+    }
+    listener.onMessage(new RelayMessage(type, envelope.getString("id"), envelope.getLong("ts", 0L), payload, encrypted));
+  }
+
+  // ---------------------------------------------------------------- shutdown
+
+  /** Closes the connection for good (no reconnect). A Vert.x instance the client owns is closed by {@link #close()}. */
+  public Future<Void> stop() {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> {
+      stopped = true;
+      cancelTimers();
+      failWaiting("CLOSED", "the client is stopping");
+      Future<Void> closing = ws == null ? Future.succeededFuture() : ws.close((short) 1000, "client closing");
+      closing.otherwiseEmpty().compose(x -> sockets.close()).otherwiseEmpty().onComplete(x -> done.tryComplete());
+    });
+    return done.future();
+  }
+
+  /** Stops the client and waits for it; then closes its own Vert.x instance, if it has one. Blocking. */
+  @Override
+  public void close() {
+    try {
+      stop().toCompletionStage().toCompletableFuture().get(15, java.util.concurrent.TimeUnit.SECONDS);
+      if (ownsVertx) vertx.close().toCompletionStage().toCompletableFuture().get(15, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      // closing anyway: nothing useful to report to a caller that is done with the client
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

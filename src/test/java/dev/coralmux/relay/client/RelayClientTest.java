@@ -1,0 +1,163 @@
+package dev.coralmux.relay.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.coralmux.relay.protocol.Role;
+import dev.coralmux.relay.support.TestRelay;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/** The Java SDK against a real relay: E2E, re-keying, relay errors, permanent auth failure, reconnects. */
+class RelayClientTest {
+
+  /** Records what a client reports, for assertions from the test thread. */
+  static final class Recorder implements RelayListener {
+    final BlockingQueue<RelayMessage> messages = new LinkedBlockingQueue<>();
+    final BlockingQueue<RelayError> errors = new LinkedBlockingQueue<>();
+    final AtomicInteger connects = new AtomicInteger();
+    final AtomicInteger keys = new AtomicInteger();
+    final CompletableFuture<String> authFailed = new CompletableFuture<>();
+
+    @Override
+    public void onConnected(JsonObject authOk) {
+      connects.incrementAndGet();
+    }
+
+    @Override
+    public void onEncrypted() {
+      keys.incrementAndGet();
+    }
+
+    @Override
+    public void onMessage(RelayMessage m) {
+      messages.add(m);
+    }
+
+    @Override
+    public void onRelayError(RelayError e) {
+      errors.add(e);
+    }
+
+    @Override
+    public void onAuthFailed(String code, String message) {
+      authFailed.complete(code);
+    }
+
+    RelayMessage next() throws InterruptedException {
+      RelayMessage m = messages.poll(20, TimeUnit.SECONDS);
+      if (m == null) throw new AssertionError("no message within 20 s");
+      return m;
+    }
+
+    RelayError nextError() throws InterruptedException {
+      RelayError e = errors.poll(20, TimeUnit.SECONDS);
+      if (e == null) throw new AssertionError("no error within 20 s");
+      return e;
+    }
+  }
+
+  static ClientOptions opts(TestRelay relay, String token, Role role) {
+    return ClientOptions.of(relay.httpUrl(), token, role).withBackoff(Duration.ofMillis(50), Duration.ofMillis(500));
+  }
+
+  static void await(io.vertx.core.Future<?> f) throws Exception {
+    f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void encryptedChatAndRekeyWhenThePeerReconnects() throws Exception {
+    try (TestRelay relay = TestRelay.start()) {
+      String token = relay.createToken();
+      Recorder agentSeen = new Recorder();
+      try (RelayClient agent = RelayClient.start(opts(relay, token, Role.AGENT), agentSeen)) {
+        await(agent.connected());
+        Recorder phoneSeen = new Recorder();
+        RelayClient phone = RelayClient.start(opts(relay, token, Role.PHONE), phoneSeen);
+        await(phone.sendChat("안녕, agent")); // waits for the key exchange, then goes out encrypted
+        RelayMessage m = agentSeen.next();
+        assertEquals("chat.send", m.type());
+        assertTrue(m.encrypted());
+        assertEquals("안녕, agent", m.payload().getString("text"));
+        await(agent.sendStream("Hi", 1));
+        assertEquals("Hi", phoneSeen.next().payload().getString("delta"));
+        phone.close();
+
+        Recorder phone2Seen = new Recorder();
+        try (RelayClient phone2 = RelayClient.start(opts(relay, token, Role.PHONE), phone2Seen)) {
+          await(phone2.sendChat("new phone, new key"));
+          RelayMessage again = agentSeen.next();
+          assertTrue(again.encrypted());
+          assertEquals("new phone, new key", again.payload().getString("text"));
+          assertTrue(agentSeen.keys.get() >= 2, "the agent re-keyed for the new phone");
+          await(agent.sendDone("ok"));
+          assertEquals("ok", phone2Seen.next().payload().getString("full_text"));
+        }
+      }
+    }
+  }
+
+  @Test
+  void relayErrorsAreSurfacedHonestly() throws Exception {
+    try (TestRelay relay = TestRelay.start()) {
+      String token = relay.createToken(new JsonObject().put("limits", new JsonObject().put("phone_per_min", 1)));
+      Recorder seen = new Recorder();
+      try (RelayClient phone = RelayClient.start(opts(relay, token, Role.PHONE).withE2e(false), seen)) {
+        await(phone.connected());
+        await(phone.sendChat("nobody there"));
+        RelayError offline = seen.nextError();
+        assertEquals("PEER_OFFLINE", offline.code());
+        await(phone.sendChat("too fast"));
+        RelayError limited = seen.nextError();
+        assertEquals("RATE_LIMITED", limited.code());
+        assertTrue(limited.retryAfterMs() > 0);
+      }
+      // With E2E on, a send with no peer fails at once rather than leaving in plaintext.
+      try (RelayClient phone = RelayClient.start(opts(relay, relay.createToken(), Role.PHONE), new Recorder())) {
+        await(phone.connected());
+        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+            () -> await(phone.sendChat("secret")));
+        assertEquals("PEER_OFFLINE", ((RelayException) e.getCause()).code());
+      }
+    }
+  }
+
+  @Test
+  void refusedTokenStopsTheClient() throws Exception {
+    try (TestRelay relay = TestRelay.start()) {
+      Recorder seen = new Recorder();
+      try (RelayClient c = RelayClient.start(opts(relay, "oc_pair_0123456789abcdef0123456789abcdef", Role.AGENT), seen)) {
+        assertEquals("UNAUTHORIZED", seen.authFailed.get(20, TimeUnit.SECONDS));
+        assertTrue(c.connected().failed() || c.connected().toCompletionStage().toCompletableFuture()
+            .handle((v, err) -> err != null).get(20, TimeUnit.SECONDS));
+        assertEquals(0, seen.connects.get());
+      }
+    }
+  }
+
+  @Test
+  void reconnectsWithBackoffWhenTheRelayRestarts() throws Exception {
+    TestRelay relay = TestRelay.start();
+    int port = relay.port();
+    java.nio.file.Path data = relay.dataDir();
+    String token = relay.createToken();
+    Recorder seen = new Recorder();
+    try (RelayClient agent = RelayClient.start(opts(relay, token, Role.AGENT), seen)) {
+      await(agent.connected());
+      relay.close();
+      try (TestRelay again = TestRelay.startOn(data, new JsonObject().put("port", port))) {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> seen.connects.get() >= 2);
+        assertFalse(agent.isPeerOnline());
+      }
+    }
+  }
+}
