@@ -145,6 +145,35 @@ class RelayClientTest {
   }
 
   @Test
+  void missingPongMeansADeadConnectionAndTheClientReconnects() throws Exception {
+    // A "relay" that authenticates everyone and then never answers pings.
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      AtomicInteger pingsSeen = new AtomicInteger();
+      io.vertx.core.http.HttpServer silent = vertx.createHttpServer().webSocketHandler(ws -> ws.textMessageHandler(t -> {
+        String type = new JsonObject(t).getString("type");
+        if (type.equals("auth")) {
+          ws.writeTextMessage(new JsonObject().put("v", 1).put("type", "auth.ok").put("id", "x").put("ts", 1)
+              .put("payload", new JsonObject().put("paired", false)).encode());
+        } else if (type.equals("ping")) {
+          pingsSeen.incrementAndGet();
+        }
+      }));
+      int port = silent.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS).actualPort();
+      Recorder seen = new Recorder();
+      ClientOptions o = ClientOptions.of("ws://127.0.0.1:" + port + "/ws", "oc_pair_0123456789abcdef0123456789abcdef", Role.AGENT)
+          .withHeartbeat(Duration.ofMillis(200), Duration.ofMillis(300))
+          .withBackoff(Duration.ofMillis(50), Duration.ofMillis(200));
+      try (RelayClient c = RelayClient.start(o, seen)) {
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> seen.connects.get() >= 2);
+        assertTrue(pingsSeen.get() >= 1);
+      }
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void reconnectsWithBackoffWhenTheRelayRestarts() throws Exception {
     TestRelay relay = TestRelay.start();
     int port = relay.port();
