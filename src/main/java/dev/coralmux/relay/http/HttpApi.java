@@ -35,6 +35,7 @@ public final class HttpApi {
     router.delete("/api/v1/pair/:token").handler(admin).handler(tokens::revoke);
     router.post("/api/v1/register").handler(body).handler(tokens::register);
     router.get("/health").handler(ctx -> health(ctx, services));
+    router.get("/api/v1/admin/memory").handler(admin).handler(ctx -> memory(ctx, vertx, services));
 
     router.errorHandler(404, ctx -> ApiError.notFound(ctx, "no such route: " + ctx.request().path()));
     router.errorHandler(405, ctx -> ApiError.send(ctx, 405, "METHOD_NOT_ALLOWED",
@@ -47,6 +48,27 @@ public final class HttpApi {
       ApiError.internal(ctx);
     });
     return router;
+  }
+
+  /**
+   * GET /api/v1/admin/memory (admin): heap used after a full GC and the process's resident set,
+   * with the connection count, so per-connection memory can be measured from outside (bench idle).
+   * The GC runs on a worker thread, never on the event loop.
+   */
+  private static void memory(RoutingContext ctx, Vertx vertx, RelayServices services) {
+    vertx.executeBlocking(() -> {
+      Runtime rt = Runtime.getRuntime();
+      for (int i = 0; i < 3; i++) System.gc();
+      long heap = rt.totalMemory() - rt.freeMemory();
+      long rss = -1;
+      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmRSS:")) rss = Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+      }
+      return new JsonObject().put("heap_used_after_gc_bytes", heap).put("rss_bytes", rss)
+          .put("sockets", services.metrics().sockets())
+          .put("phone", services.metrics().connections(Role.PHONE))
+          .put("agent", services.metrics().connections(Role.AGENT));
+    }, false).onSuccess(j -> TokenApi.json(ctx, 200, j)).onFailure(e -> ApiError.internal(ctx));
   }
 
   private static void health(RoutingContext ctx, RelayServices services) {
