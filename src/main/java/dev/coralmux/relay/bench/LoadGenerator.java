@@ -67,6 +67,7 @@ public final class LoadGenerator implements AutoCloseable {
     long nextSeq = 1;
     long expected = 1;
     long scheduled;
+    long phaseNanos;
     final java.util.BitSet missing = new java.util.BitSet();
     final Promise<Void> online = Promise.promise();
 
@@ -131,14 +132,17 @@ public final class LoadGenerator implements AutoCloseable {
   }
 
   private final List<Pair> pairs = new ArrayList<>();
+  private final List<Context> contexts = new ArrayList<>();
 
   /** Creates tokens (on a relay) and connects and authenticates every pair. Blocking. */
   public void connect() throws Exception {
     List<String> tokens = BenchTokens.make(spec.relayHttp(), spec.adminKey(), spec.pairs());
     Semaphore concurrent = new Semaphore(64);
     List<CompletableFuture<Void>> all = new ArrayList<>();
+    int loops = Runtime.getRuntime().availableProcessors();
+    for (int i = 0; i < loops; i++) contexts.add(vertx.getOrCreateContext()); // from this thread: one per event loop
     for (int i = 0; i < tokens.size(); i++) {
-      Pair p = new Pair(tokens.get(i), vertx.getOrCreateContext());
+      Pair p = new Pair(tokens.get(i), contexts.get(i % contexts.size()));
       pairs.add(p);
       concurrent.acquire();
       CompletableFuture<Void> done = new CompletableFuture<>();
@@ -191,23 +195,29 @@ public final class LoadGenerator implements AutoCloseable {
     long start = System.nanoTime();
     double perPair = spec.ratePerSecond() / Math.max(1, pairs.size());
     List<Long> tickers = new java.util.concurrent.CopyOnWriteArrayList<>();
-    for (Pair p : pairs) {
+    for (int i = 0; i < pairs.size(); i++) {
+      Pair p = pairs.get(i);
+      p.phaseNanos = perPair > 0 ? (long) (i / (double) pairs.size() / perPair * 1e9) : 0;
       p.context.runOnContext(v -> {
         if (spec.ratePerSecond() <= 0) {
-          for (int i = 0; i < spec.inflight(); i++) p.send(System.nanoTime());
+          for (int k = 0; k < spec.inflight(); k++) p.send(System.nanoTime());
         }
       });
     }
     if (spec.ratePerSecond() > 0) {
-      // One ticker per event loop context would do; one per pair keeps the code simple and is cheap at 1 ms.
-      for (Pair p : pairs) {
-        p.context.runOnContext(v -> tickers.add(vertx.setPeriodic(1, t -> {
+      // One 1 ms ticker per event loop sends whatever its pairs are due (per-pair timers would swamp the generator).
+      for (Context c : contexts) {
+        List<Pair> mine = pairs.stream().filter(p -> p.context == c).toList();
+        c.runOnContext(v -> tickers.add(vertx.setPeriodic(1, t -> {
           if (!sending) return;
           long now = System.nanoTime();
-          long due = (long) ((now - start) / 1e9 * perPair);
-          while (p.scheduled < due) {
-            p.scheduled++;
-            p.send(start + (long) (p.scheduled / perPair * 1e9));
+          for (Pair p : mine) {
+            // Each pair has its own phase, so the pairs' sends spread evenly instead of bursting together.
+            long due = (long) ((now - start - p.phaseNanos) / 1e9 * perPair);
+            while (p.scheduled < due) {
+              p.scheduled++;
+              p.send(start + p.phaseNanos + (long) (p.scheduled / perPair * 1e9));
+            }
           }
         })));
       }
