@@ -103,7 +103,7 @@ public final class ClusterNode {
           default -> RedisClientType.STANDALONE;
         })
         .setEndpoints(c.redisEndpoints())
-        .setMaxPoolSize(16)
+        .setMaxPoolSize(32)
         .setMaxPoolWaiting(100_000)
         .setMaxWaitingHandlers(100_000);
     if (!c.redisMasterName().isEmpty()) o.setMasterName(c.redisMasterName());

@@ -22,6 +22,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.http.WebSocketFrameType;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -50,6 +51,8 @@ final class Connection {
    * client so stalled that even our close frame cannot be written to it.
    */
   static final long CLOSE_GRACE_MS = 3_000;
+  /** Limit checks one connection may have in flight before its socket is paused. */
+  static final int MAX_DECISIONS_IN_FLIGHT = 64;
 
   private final EdgeVerticle edge;
   private final ServerWebSocket ws;
@@ -79,6 +82,7 @@ final class Connection {
   private long lastDrainAt;
   private long lastSeenAt;
   private List<EdgeMessage.Deliver> heldDeliveries; // for deliveries racing our own auth.ok
+  private ArrayDeque<PendingDecision> pendingDecisions; // limit checks not yet decided, in frame order
   private boolean cleanedUp;
   private boolean unregistered;
 
@@ -299,7 +303,8 @@ final class Connection {
     }
     String type = env.type();
     if (type.equals(MessageTypes.PING)) {
-      sendRelay(RelayMessages.pong());
+      // In line with earlier frames whose checks are still pending, so a pong is a true barrier.
+      whenDecided(Future.succeededFuture(Decision.ALLOW), d -> sendRelay(RelayMessages.pong()));
       return;
     }
     if (type.equals(MessageTypes.PONG)) return;
@@ -352,22 +357,35 @@ final class Connection {
   }
 
   /**
-   * Runs {@code then} on the decision: at once when it is already known (standalone), else after
-   * pausing the socket so later frames wait and per-connection order holds.
+   * Runs {@code then} on the decision, in arrival order. A decision already known (standalone)
+   * runs at once when nothing is pending; otherwise decisions queue here and run strictly in the
+   * order their frames arrived, however their checks (Redis calls in cluster mode) complete. Many
+   * checks may be in flight per connection — pipelined, not one round trip at a time — and past
+   * {@link #MAX_DECISIONS_IN_FLIGHT} the socket is paused, so the queue stays bounded.
    */
   private void whenDecided(Future<Decision> decision, Consumer<Decision> then) {
-    if (decision.isComplete()) {
+    if (pendingDecisions == null && decision.isComplete()) {
       then.accept(decision.succeeded() ? decision.result() : Decision.ALLOW);
       return;
     }
-    ws.pause();
-    decision.onComplete(ar -> {
-      if (state == State.ACTIVE) {
-        then.accept(ar.succeeded() ? ar.result() : Decision.ALLOW);
-        ws.resume();
-      }
-    });
+    if (pendingDecisions == null) pendingDecisions = new ArrayDeque<>();
+    pendingDecisions.add(new PendingDecision(decision, then));
+    if (pendingDecisions.size() == MAX_DECISIONS_IN_FLIGHT) ws.pause();
+    decision.onComplete(ar -> runReadyDecisions());
   }
+
+  private void runReadyDecisions() {
+    while (pendingDecisions != null && !pendingDecisions.isEmpty() && pendingDecisions.peek().decision().isComplete()) {
+      PendingDecision d = pendingDecisions.poll();
+      if (state == State.ACTIVE) {
+        d.then().accept(d.decision().succeeded() ? d.decision().result() : Decision.ALLOW);
+      }
+      if (pendingDecisions.size() == MAX_DECISIONS_IN_FLIGHT - 1) ws.resume();
+    }
+    if (pendingDecisions != null && pendingDecisions.isEmpty()) pendingDecisions = null;
+  }
+
+  private record PendingDecision(Future<Decision> decision, Consumer<Decision> then) {}
 
   // ---------------------------------------------------------------- messages from other connections
 
