@@ -54,8 +54,8 @@ final class ServeCommand implements Callable<Integer> {
       return EXIT_START;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      System.out.println("stopping: closing connections and writing usage counters");
-      server.stop();
+      System.out.println("stopping: draining connections over up to " + cfg.drainMs() + " ms, then writing usage counters");
+      server.drainAndStop();
       System.out.println("relay stopped; usage counters written");
     }, "coralmux-shutdown"));
     String shownHost = cfg.host().equals("0.0.0.0") ? "127.0.0.1" : cfg.host();

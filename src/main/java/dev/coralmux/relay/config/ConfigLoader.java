@@ -83,6 +83,14 @@ public final class ConfigLoader {
     long flushMs = s.number("flush_interval_ms", 5_000, 100, 3_600_000);
     s.rejectUnknownKeys();
 
+    ConfigSection sd = root.section("shutdown");
+    long drainMs = sd.number("drain_ms", 20_000, 0, 300_000);
+    sd.rejectUnknownKeys();
+
+    ConfigSection m = root.section("metrics");
+    RelayConfig.Metrics metrics = new RelayConfig.Metrics(m.bool("open", false), m.integer("port", 0, 0, 65535));
+    m.rejectUnknownKeys();
+
     ConfigSection r = root.section("registration");
     RelayConfig.Registration reg = new RelayConfig.Registration(
         r.bool("enabled", false), r.integer("per_ip_per_hour", 5, 1, 1_000_000), r.strings("trusted_proxies"));
@@ -97,8 +105,12 @@ public final class ConfigLoader {
     if (host.isBlank()) problems.add("host: must not be empty");
     if (dataDir.isBlank()) problems.add("data_dir: must not be empty");
 
+    if (metrics.port() != 0 && metrics.port() == port) {
+      problems.add("metrics.port: must differ from port (" + port + "), or be 0 to serve /metrics on the main port");
+    }
     if (!problems.isEmpty()) throw new ConfigException(problems);
-    return new RelayConfig(host, port, publicUrl, Path.of(dataDir), adminKey, eventLoops, limits, ws, flushMs, reg);
+    return new RelayConfig(host, port, publicUrl, Path.of(dataDir), adminKey, eventLoops, limits, ws, flushMs, reg,
+        drainMs, metrics);
   }
 
   private static int envInt(Map<String, String> env, String name, int def, List<String> problems) {

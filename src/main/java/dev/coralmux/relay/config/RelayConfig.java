@@ -18,7 +18,12 @@ public record RelayConfig(
     Limits limits,
     WebSocket websocket,
     long flushIntervalMs,
-    Registration registration) {
+    Registration registration,
+    long drainMs,
+    Metrics metrics) {
+
+  /** Prometheus {@code /metrics}: behind the admin key unless {@code open}; on its own port if {@code port} > 0. */
+  public record Metrics(boolean open, int port) {}
 
   /** WebSocket edge settings. */
   public record WebSocket(long authTimeoutMs, long heartbeatIntervalMs, long sendQueueBytes,

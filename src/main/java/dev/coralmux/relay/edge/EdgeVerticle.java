@@ -20,6 +20,7 @@ import io.vertx.ext.web.Router;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -83,8 +84,9 @@ public final class EdgeVerticle extends VerticleBase {
     // (the router would hand out a wrapper); plain HTTP requests to /ws get a 426 from the router.
     server = vertx.createHttpServer(options)
         .webSocketHandshakeHandler(h -> {
-          if (WS_PATH.equals(h.path())) h.accept();
-          else h.reject(404);
+          if (!WS_PATH.equals(h.path())) h.reject(404);
+          else if (services.state().draining()) h.reject(503); // clients go to another replica
+          else h.accept();
         })
         .webSocketHandler(this::accept)
         .requestHandler(router.get());
@@ -93,6 +95,32 @@ public final class EdgeVerticle extends VerticleBase {
         Math.min(config.websocket().heartbeatIntervalMs(), config.websocket().slowConsumerTimeoutMs()) / 3));
     sweepTimer = vertx.setPeriodic(every, t -> sweep());
     return consumer.completion().compose(v -> server.listen());
+  }
+
+  /**
+   * Closes this verticle's connections with 1001 "going away", spread evenly over {@code windowMs}
+   * so their clients do not all reconnect at the same instant. Completes when all are closed.
+   */
+  public Future<Void> drain(long windowMs) {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> {
+      List<Connection> all = new ArrayList<>(connections.values());
+      if (all.isEmpty()) {
+        done.complete();
+        return;
+      }
+      allClosed = done;
+      for (int i = 0; i < all.size(); i++) {
+        Connection c = all.get(i);
+        long at = 1 + windowMs * i / all.size();
+        vertx.setTimer(at, t -> c.close(CLOSE_GOING_AWAY, "going away: relay node shutting down"));
+      }
+      vertx.setTimer(windowMs + Connection.CLOSE_GRACE_MS, t -> {
+        connections.values().forEach(Connection::forceClose);
+        done.tryComplete();
+      });
+    });
+    return done.future();
   }
 
   /** Closes every connection with 1001 (clients reconnect elsewhere), cuts any that do not answer, then stops. */

@@ -35,6 +35,13 @@ public final class HttpApi {
     router.delete("/api/v1/pair/:token").handler(admin).handler(tokens::revoke);
     router.post("/api/v1/register").handler(body).handler(tokens::register);
     router.get("/health").handler(ctx -> health(ctx, services));
+    router.get("/health/live").handler(ctx -> TokenApi.json(ctx, 200, new JsonObject().put("status", "live")));
+    router.get("/health/ready").handler(ctx -> services.state().readinessProblems().onComplete(ar -> {
+      var problems = ar.succeeded() ? ar.result() : java.util.List.of("readiness check failed");
+      TokenApi.json(ctx, problems.isEmpty() ? 200 : 503, new JsonObject()
+          .put("status", problems.isEmpty() ? "ready" : "not ready")
+          .put("problems", new io.vertx.core.json.JsonArray(problems)));
+    }));
     router.get("/api/v1/admin/memory").handler(admin).handler(ctx -> memory(ctx, vertx, services));
 
     router.errorHandler(404, ctx -> ApiError.notFound(ctx, "no such route: " + ctx.request().path()));

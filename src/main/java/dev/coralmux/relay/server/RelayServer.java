@@ -49,16 +49,19 @@ public final class RelayServer {
   }
 
   private static final Logger LOG = Logger.getLogger(RelayServer.class.getName());
+  private static final long STRAGGLER_GRACE_MS = 1_000;
 
   private final Vertx vertx;
   private final RelayServices services;
+  private final List<EdgeVerticle> edges;
   private final int port;
   private final Runnable afterClose;
 
-  private RelayServer(Vertx vertx, RelayServices services, int port, Runnable afterClose) {
+  private RelayServer(Vertx vertx, RelayServices services, List<EdgeVerticle> edges, Runnable afterClose) {
     this.vertx = vertx;
     this.services = services;
-    this.port = port;
+    this.edges = edges;
+    this.port = edges.get(0).actualPort();
     this.afterClose = afterClose;
   }
 
@@ -83,11 +86,12 @@ public final class RelayServer {
       LocalLimiter limiter = new LocalLimiter(System::currentTimeMillis);
       LocalTokenStore store = LocalTokenStore.open(vertx, config.dataDir(), limiter);
       RelayServices services = new RelayServices(config, adminKey, UUID.randomUUID().toString(), false, store,
-          limiter, new LocalPresenceDirectory(), new RelayMetrics(), new Membership(), System.currentTimeMillis());
-      int port = deployEdges(vertx, services);
+          limiter, new LocalPresenceDirectory(), new RelayMetrics(), new Membership(), NodeState.standalone(),
+          System.currentTimeMillis());
+      List<EdgeVerticle> edges = deployEdges(vertx, services);
       vertx.setPeriodic(config.flushIntervalMs(), t -> store.flush()
           .onFailure(e -> LOG.warning("could not write usage counters: " + e.getMessage())));
-      return new RelayServer(vertx, services, port, () -> {
+      return new RelayServer(vertx, services, edges, () -> {
         try {
           store.flushBlocking();
         } catch (IOException e) {
@@ -114,14 +118,23 @@ public final class RelayServer {
       await(scripts.send(Request.cmd(Command.PING)), "reach Redis at " + cluster.redisEndpoints());
       RelayMetrics metrics = new RelayMetrics();
       RedisLimiter limiter = new RedisLimiter(scripts, metrics);
+      NodeState state = new NodeState(() -> {
+        List<String> problems = new java.util.ArrayList<>();
+        if (!joined.clusterManager().isActive()) problems.add("not a member of the cluster");
+        return scripts.send(Request.cmd(Command.PING)).map(pong -> problems)
+            .otherwise(e -> {
+              problems.add("Redis does not answer: " + e.getMessage());
+              return problems;
+            });
+      });
       RelayServices services = new RelayServices(config, config.adminKey(), joined.nodeId(), true,
           new RedisTokenStore(scripts), limiter, new RedisPresenceDirectory(scripts, joined.nodeId(), joined::isMember),
-          metrics, membership, System.currentTimeMillis());
-      int port = deployEdges(vertx, services);
+          metrics, membership, state, System.currentTimeMillis());
+      List<EdgeVerticle> edges = deployEdges(vertx, services);
       vertx.setPeriodic(1_000, t -> limiter.reconcile());
       LOG.info("node " + joined.nodeId() + " joined cluster " + cluster.clusterName() + " with "
           + joined.clusterManager().getNodes().size() + " member(s)");
-      return new RelayServer(vertx, services, port, () -> { });
+      return new RelayServer(vertx, services, edges, () -> { });
     } catch (RuntimeException e) {
       vertx.close();
       throw e;
@@ -129,7 +142,7 @@ public final class RelayServer {
   }
 
   /** One deployment of N edge instances: Vert.x shares the listening port among them (also a random one). */
-  private static int deployEdges(Vertx vertx, RelayServices services) {
+  private static List<EdgeVerticle> deployEdges(Vertx vertx, RelayServices services) {
     EdgeBus.registerCodec(vertx);
     List<EdgeVerticle> edges = new CopyOnWriteArrayList<>();
     AtomicInteger index = new AtomicInteger();
@@ -139,7 +152,7 @@ public final class RelayServer {
       edges.add(e);
       return e;
     }, new DeploymentOptions().setInstances(services.config().edgeInstances())), "start the edge verticles");
-    return edges.get(0).actualPort();
+    return edges;
   }
 
   private static <T> T await(Future<T> f, String what) {
@@ -162,6 +175,31 @@ public final class RelayServer {
 
   public Vertx vertx() {
     return vertx;
+  }
+
+  /**
+   * Graceful shutdown (SIGTERM): readiness goes false and new WebSockets are refused, open ones are
+   * closed with 1001 "going away" spread over the drain window (so their clients reconnect to other
+   * replicas gradually), each leaving the presence directory as it goes; then {@link #stop()}.
+   * Blocking.
+   */
+  public void drainAndStop() {
+    services.state().startDraining();
+    long window = services.config().drainMs();
+    List<Future<Void>> drains = new java.util.ArrayList<>();
+    for (EdgeVerticle e : edges) drains.add(e.drain(window));
+    try {
+      Future.all(drains).toCompletionStage().toCompletableFuture().get(window + 10_000, TimeUnit.MILLISECONDS);
+      // Peers hear "offline" as each connection closes; messages they sent just before that are
+      // still on their way here. Keep the edges up a moment so those are bounced to their senders
+      // rather than lost with the node.
+      Thread.sleep(STRAGGLER_GRACE_MS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      LOG.warning("drain did not finish cleanly: " + e);
+    }
+    stop();
   }
 
   /** Stops serving (closing every connection with 1001), leaves the cluster, writes what is buffered. Blocking. */

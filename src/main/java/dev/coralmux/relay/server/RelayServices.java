@@ -25,4 +25,5 @@ public record RelayServices(
     PresenceDirectory presence,
     RelayMetrics metrics,
     Membership membership,
+    NodeState state,
     long startedAtMillis) {}
