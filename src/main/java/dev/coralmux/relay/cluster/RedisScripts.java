@@ -1,5 +1,6 @@
 package dev.coralmux.relay.cluster;
 
+import dev.coralmux.relay.metrics.RelayMetrics;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -17,10 +18,12 @@ import java.util.concurrent.TimeUnit;
 public final class RedisScripts {
   private final Redis redis;
   private final long timeoutMs;
+  private final RelayMetrics metrics;
 
-  public RedisScripts(Redis redis, long timeoutMs) {
+  public RedisScripts(Redis redis, long timeoutMs, RelayMetrics metrics) {
     this.redis = redis;
     this.timeoutMs = timeoutMs;
+    this.metrics = metrics;
   }
 
   /** A script from {@code src/main/resources/redis/NAME.lua}. */
@@ -50,7 +53,9 @@ public final class RedisScripts {
 
   /** Any command, failing after the configured timeout rather than waiting on a dead server. */
   public Future<Response> send(Request request) {
-    return redis.send(request).timeout(timeoutMs, TimeUnit.MILLISECONDS);
+    long start = System.nanoTime();
+    return redis.send(request).timeout(timeoutMs, TimeUnit.MILLISECONDS)
+        .onComplete(ar -> metrics.redisLatency(System.nanoTime() - start));
   }
 
   private static Request request(Command cmd, String scriptOrSha, String[] keys, Object[] args) {

@@ -293,6 +293,7 @@ final class Connection {
           "binary frames are not supported: send JSON envelopes as text");
       return;
     }
+    long receivedAt = System.nanoTime();
     byte[] frame = data.getBytes();
     Envelope env;
     try {
@@ -328,7 +329,7 @@ final class Connection {
         refuse(env.id(), decision);
         return;
       }
-      edge.send(new EdgeMessage.Deliver(target, self, env.id(), frame));
+      edge.send(new EdgeMessage.Deliver(target, self, env.id(), frame, receivedAt));
     });
   }
 
@@ -455,7 +456,9 @@ final class Connection {
       return;
     }
     write(VertxInternals.textFrame(d.frame()), size);
-    edge.metrics().delivered(size);
+    boolean sameNode = edge.isLocal(d.sender().address());
+    edge.metrics().delivered(size, !sameNode);
+    if (sameNode) edge.metrics().forwardLatency(System.nanoTime() - d.receivedAtNanos());
   }
 
   private void bounce(EdgeMessage.Deliver d, DropReason reason, ErrorCode code, String message, long retryAfterMs) {

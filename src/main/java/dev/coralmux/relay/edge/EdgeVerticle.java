@@ -43,6 +43,7 @@ public final class EdgeVerticle extends VerticleBase {
   private final Supplier<Router> router;
   private final Map<Long, Connection> connections = new HashMap<>();
   private String address;
+  private String nodePrefix;
   private EdgeBus bus;
   private HttpServer server;
   private MessageConsumer<EdgeMessage> consumer;
@@ -65,6 +66,7 @@ public final class EdgeVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     address = EdgeBus.edgeAddress(services.nodeId(), index);
+    nodePrefix = address.substring(0, address.lastIndexOf('.') + 1);
     bus = new EdgeBus(vertx, services.presence());
     lastHeartbeatAt = System.currentTimeMillis();
     consumer = vertx.eventBus().consumer(address, this::onBusMessage);
@@ -190,6 +192,11 @@ public final class EdgeVerticle extends VerticleBase {
   }
 
   // ---------------------------------------------------------------- for Connection
+
+  /** Whether an edge address belongs to this node. */
+  boolean isLocal(String edgeAddress) {
+    return edgeAddress.startsWith(nodePrefix);
+  }
 
   long now() {
     return System.currentTimeMillis();

@@ -43,6 +43,7 @@ public final class HttpApi {
           .put("problems", new io.vertx.core.json.JsonArray(problems)));
     }));
     router.get("/api/v1/admin/memory").handler(admin).handler(ctx -> memory(ctx, vertx, services));
+    if (services.config().metrics().port() == 0) metricsRoute(router, services);
 
     router.errorHandler(404, ctx -> ApiError.notFound(ctx, "no such route: " + ctx.request().path()));
     router.errorHandler(405, ctx -> ApiError.send(ctx, 405, "METHOD_NOT_ALLOWED",
@@ -55,6 +56,14 @@ public final class HttpApi {
       ApiError.internal(ctx);
     });
     return router;
+  }
+
+  /** GET /metrics: Prometheus text format; behind the admin key unless {@code metrics.open}. */
+  public static void metricsRoute(Router router, RelayServices services) {
+    var route = router.get("/metrics");
+    if (!services.config().metrics().open()) route.handler(new AdminAuth(services.adminKey()));
+    route.handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+        .end(services.metrics().scrape()));
   }
 
   /**

@@ -4,10 +4,29 @@ import dev.coralmux.relay.protocol.Role;
 import io.vertx.core.json.JsonObject;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
-/** Process-wide counters, cheap to bump from any event loop. */
+/**
+ * Process-wide counters, cheap to bump from any event loop (LongAdders), exposed as JSON in
+ * {@code /health} and to Prometheus through Micrometer ({@link #scrape()}), plus two latency
+ * timers (forwarding, Redis calls) and the JVM's own meters.
+ */
 public final class RelayMetrics {
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Timer forwardLatency;
+  private final Timer redisLatency;
+  private final LongAdder forwardedCrossNode = new LongAdder();
   private final Map<DropReason, LongAdder> undelivered = new EnumMap<>(DropReason.class);
   private final Map<String, LongAdder> authResults = new java.util.concurrent.ConcurrentHashMap<>();
   private final LongAdder phones = new LongAdder();
@@ -20,7 +39,55 @@ public final class RelayMetrics {
   private final LongAdder redisFailures = new LongAdder();
 
   public RelayMetrics() {
-    for (DropReason r : DropReason.values()) undelivered.put(r, new LongAdder());
+    for (DropReason r : DropReason.values()) {
+      LongAdder n = new LongAdder();
+      undelivered.put(r, n);
+      FunctionCounter.builder("coralmux_messages_undelivered", n, LongAdder::sum)
+          .description("Client messages not delivered, by reason").tag("reason", r.name().toLowerCase()).register(registry);
+    }
+    Gauge.builder("coralmux_connections", phones, LongAdder::sum).tag("role", "phone")
+        .description("Authenticated connections on this node").register(registry);
+    Gauge.builder("coralmux_connections", agents, LongAdder::sum).tag("role", "agent").register(registry);
+    Gauge.builder("coralmux_sockets", sockets, LongAdder::sum).description("Open WebSockets on this node, authenticated or not")
+        .register(registry);
+    FunctionCounter.builder("coralmux_messages_forwarded", forwardedMessages, LongAdder::sum)
+        .description("Messages written to their peer by this node").register(registry);
+    FunctionCounter.builder("coralmux_messages_forwarded_cross_node", forwardedCrossNode, LongAdder::sum)
+        .description("Of those, messages that came from another node").register(registry);
+    FunctionCounter.builder("coralmux_bytes_forwarded", forwardedBytes, LongAdder::sum).baseUnit("bytes")
+        .description("Bytes written to peers by this node").register(registry);
+    FunctionCounter.builder("coralmux_relay_errors_not_sent", relayErrorsNotSent, LongAdder::sum)
+        .description("Relay replies dropped because the client was not reading").register(registry);
+    FunctionCounter.builder("coralmux_slow_consumers_closed", slowConsumersClosed, LongAdder::sum).register(registry);
+    FunctionCounter.builder("coralmux_redis_failures", redisFailures, LongAdder::sum)
+        .description("Redis calls that failed or timed out").register(registry);
+    forwardLatency = Timer.builder("coralmux_forward_latency")
+        .description("From a frame's arrival to its write to the peer (same-node forwards)")
+        .publishPercentileHistogram().register(registry);
+    redisLatency = Timer.builder("coralmux_redis_call_latency").publishPercentileHistogram().register(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+  }
+
+  /** Exposes a value computed elsewhere (e.g. cluster members) as a gauge. */
+  public void gauge(String name, String description, java.util.function.Supplier<Number> value) {
+    Gauge.builder(name, value).description(description).register(registry);
+  }
+
+  public void forwardLatency(long nanos) {
+    forwardLatency.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  public void redisLatency(long nanos) {
+    redisLatency.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** The Prometheus text exposition of every meter. */
+  public String scrape() {
+    return registry.scrape();
   }
 
   public void undelivered(DropReason reason) {
@@ -32,7 +99,12 @@ public final class RelayMetrics {
   }
 
   public void authResult(String result) {
-    authResults.computeIfAbsent(result, r -> new LongAdder()).increment();
+    authResults.computeIfAbsent(result, r -> {
+      LongAdder n = new LongAdder();
+      FunctionCounter.builder("coralmux_auth", n, LongAdder::sum).description("Authentication attempts by result")
+          .tag("result", r).register(registry);
+      return n;
+    }).increment();
   }
 
   public void socketOpened() {
@@ -47,9 +119,10 @@ public final class RelayMetrics {
     (role == Role.PHONE ? phones : agents).add(delta);
   }
 
-  public void delivered(long bytes) {
+  public void delivered(long bytes, boolean crossNode) {
     forwardedMessages.increment();
     forwardedBytes.add(bytes);
+    if (crossNode) forwardedCrossNode.increment();
   }
 
   /** A relay-made message (an error reply) could not be queued because the client does not read. */
@@ -80,7 +153,8 @@ public final class RelayMetrics {
     JsonObject auth = new JsonObject();
     authResults.forEach((r, n) -> auth.put(r, n.sum()));
     return new JsonObject()
-        .put("forwarded", new JsonObject().put("messages", forwardedMessages.sum()).put("bytes", forwardedBytes.sum()))
+        .put("forwarded", new JsonObject().put("messages", forwardedMessages.sum()).put("bytes", forwardedBytes.sum())
+            .put("cross_node_messages", forwardedCrossNode.sum()))
         .put("undelivered", drops)
         .put("auth", auth)
         .put("relay_errors_not_sent", relayErrorsNotSent.sum())

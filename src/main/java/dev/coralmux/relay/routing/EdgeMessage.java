@@ -10,8 +10,14 @@ public sealed interface EdgeMessage {
 
   ConnRef target();
 
-  /** A client frame for the target connection, forwarded byte for byte. */
-  record Deliver(ConnRef target, ConnRef sender, String messageId, byte[] frame) implements EdgeMessage {}
+  /**
+   * A client frame for the target connection, forwarded byte for byte.
+   *
+   * @param receivedAtNanos when the sender's node read the frame ({@link System#nanoTime()}; only
+   *     comparable on the same node, so only same-node forwards feed the latency histogram)
+   */
+  record Deliver(ConnRef target, ConnRef sender, String messageId, byte[] frame, long receivedAtNanos)
+      implements EdgeMessage {}
 
   /** A forwarded message could not be delivered: tell its sender why. */
   record Bounce(ConnRef target, String messageId, ErrorCode code, String reason, long retryAfterMs)

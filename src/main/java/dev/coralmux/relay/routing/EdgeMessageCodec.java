@@ -25,6 +25,7 @@ public final class EdgeMessageCodec implements MessageCodec<EdgeMessage, EdgeMes
       writeRef(buf, d.target());
       writeRef(buf, d.sender());
       writeString(buf, d.messageId());
+      buf.appendLong(d.receivedAtNanos());
       buf.appendInt(d.frame().length).appendBytes(d.frame());
     } else if (m instanceof EdgeMessage.Bounce b) {
       buf.appendByte(BOUNCE);
@@ -58,9 +59,10 @@ public final class EdgeMessageCodec implements MessageCodec<EdgeMessage, EdgeMes
         ConnRef target = readRef(buf, at);
         ConnRef sender = readRef(buf, at);
         String id = readString(buf, at);
-        int len = buf.getInt(at[0]);
-        byte[] frame = buf.getBytes(at[0] + 4, at[0] + 4 + len);
-        yield new EdgeMessage.Deliver(target, sender, id, frame);
+        long receivedAt = buf.getLong(at[0]);
+        int len = buf.getInt(at[0] + 8);
+        byte[] frame = buf.getBytes(at[0] + 12, at[0] + 12 + len);
+        yield new EdgeMessage.Deliver(target, sender, id, frame, receivedAt);
       }
       case BOUNCE -> {
         ConnRef target = readRef(buf, at);

@@ -114,9 +114,11 @@ public final class RelayServer {
     Vertx vertx = joined.vertx();
     try {
       Redis redis = ClusterNode.redis(vertx, cluster);
-      RedisScripts scripts = new RedisScripts(redis, cluster.redisTimeoutMs());
-      await(scripts.send(Request.cmd(Command.PING)), "reach Redis at " + cluster.redisEndpoints());
       RelayMetrics metrics = new RelayMetrics();
+      metrics.gauge("coralmux_cluster_members", "Members of the cluster as this node sees them",
+          () -> joined.clusterManager().getNodes().size());
+      RedisScripts scripts = new RedisScripts(redis, cluster.redisTimeoutMs(), metrics);
+      await(scripts.send(Request.cmd(Command.PING)), "reach Redis at " + cluster.redisEndpoints());
       RedisLimiter limiter = new RedisLimiter(scripts, metrics);
       NodeState state = new NodeState(() -> {
         List<String> problems = new java.util.ArrayList<>();
@@ -142,7 +144,17 @@ public final class RelayServer {
   }
 
   /** One deployment of N edge instances: Vert.x shares the listening port among them (also a random one). */
+  /** A separate listener for {@code /metrics} when {@code metrics.port} is set (e.g. scraped only inside the cluster). */
+  private static void serveMetricsPort(Vertx vertx, RelayServices services) {
+    int port = services.config().metrics().port();
+    if (port == 0) return;
+    io.vertx.ext.web.Router r = io.vertx.ext.web.Router.router(vertx);
+    HttpApi.metricsRoute(r, services);
+    await(vertx.createHttpServer().requestHandler(r).listen(port, services.config().host()), "serve metrics on port " + port);
+  }
+
   private static List<EdgeVerticle> deployEdges(Vertx vertx, RelayServices services) {
+    serveMetricsPort(vertx, services);
     EdgeBus.registerCodec(vertx);
     List<EdgeVerticle> edges = new CopyOnWriteArrayList<>();
     AtomicInteger index = new AtomicInteger();

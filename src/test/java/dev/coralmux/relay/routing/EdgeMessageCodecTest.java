@@ -24,11 +24,12 @@ class EdgeMessageCodecTest {
   @Test
   void everyKindRoundTrips() {
     byte[] frame = "{\"type\":\"chat.send\",\"payload\":{\"text\":\"안녕\"}}".getBytes(StandardCharsets.UTF_8);
-    EdgeMessage.Deliver d = (EdgeMessage.Deliver) roundTrip(new EdgeMessage.Deliver(a, b, "m-1", frame));
+    EdgeMessage.Deliver d = (EdgeMessage.Deliver) roundTrip(new EdgeMessage.Deliver(a, b, "m-1", frame, 12345L));
     assertEquals(a, d.target());
     assertEquals(b, d.sender());
     assertEquals("m-1", d.messageId());
     assertArrayEquals(frame, d.frame());
+    assertEquals(12345L, d.receivedAtNanos());
     assertEquals(new EdgeMessage.Bounce(a, null, ErrorCode.RATE_LIMITED, "slow", 1000),
         roundTrip(new EdgeMessage.Bounce(a, null, ErrorCode.RATE_LIMITED, "slow", 1000)));
     assertEquals(new EdgeMessage.PeerOnline(a, b), roundTrip(new EdgeMessage.PeerOnline(a, b)));
