@@ -4,6 +4,7 @@ import dev.coralmux.relay.config.ClusterConfig;
 import dev.coralmux.relay.config.ConfigException;
 import dev.coralmux.relay.config.ConfigLoader;
 import dev.coralmux.relay.config.RelayConfig;
+import dev.coralmux.relay.server.JsonLogFormatter;
 import dev.coralmux.relay.server.RelayServer;
 import dev.coralmux.relay.store.StoreException;
 import java.nio.file.Path;
@@ -39,6 +40,7 @@ final class ServeCommand implements Callable<Integer> {
       e.problems().forEach(p -> System.err.println("  " + p));
       return EXIT_CONFIG;
     }
+    if (cfg.logFormat().equals("json")) JsonLogFormatter.install();
     RelayServer server;
     try {
       server = RelayServer.start(cfg, cluster, System.out);

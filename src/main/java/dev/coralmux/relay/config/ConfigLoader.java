@@ -51,6 +51,7 @@ public final class ConfigLoader {
     String host = root.string("host", "0.0.0.0");
     int port = root.integer("port", 8080, 0, 65535);
     String publicUrl = root.string("public_url", "");
+    String logFormat = root.string("log_format", "text");
     String dataDir = root.string("data_dir", "data");
     String adminKey = root.string("admin_key", "");
     int eventLoops = root.integer("event_loops", 0, 0, 1024);
@@ -102,6 +103,10 @@ public final class ConfigLoader {
     dataDir = env.getOrDefault("RELAY_DATA_DIR", dataDir);
     adminKey = env.getOrDefault("RELAY_ADMIN_KEY", adminKey);
     publicUrl = env.getOrDefault("RELAY_PUBLIC_URL", publicUrl);
+    logFormat = env.getOrDefault("RELAY_LOG_FORMAT", logFormat);
+    if (!logFormat.equals("text") && !logFormat.equals("json")) {
+      problems.add("log_format: must be \"text\" or \"json\", got \"" + logFormat + "\"");
+    }
     if (host.isBlank()) problems.add("host: must not be empty");
     if (dataDir.isBlank()) problems.add("data_dir: must not be empty");
 
@@ -110,7 +115,7 @@ public final class ConfigLoader {
     }
     if (!problems.isEmpty()) throw new ConfigException(problems);
     return new RelayConfig(host, port, publicUrl, Path.of(dataDir), adminKey, eventLoops, limits, ws, flushMs, reg,
-        drainMs, metrics);
+        drainMs, metrics, logFormat);
   }
 
   private static int envInt(Map<String, String> env, String name, int def, List<String> problems) {

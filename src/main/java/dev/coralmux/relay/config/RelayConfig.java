@@ -20,7 +20,8 @@ public record RelayConfig(
     long flushIntervalMs,
     Registration registration,
     long drainMs,
-    Metrics metrics) {
+    Metrics metrics,
+    String logFormat) {
 
   /** Prometheus {@code /metrics}: behind the admin key unless {@code open}; on its own port if {@code port} > 0. */
   public record Metrics(boolean open, int port) {}

@@ -26,7 +26,7 @@ class MetricsTest {
   }
 
   @Test
-  void metricsNeedTheAdminKeyAndReflectTraffic() {
+  void metricsNeedTheAdminKeyAndReflectTraffic() throws Exception {
     try (TestRelay relay = TestRelay.start()) {
       assertEquals(401, relay.http("GET", "/metrics", null, null).statusCode());
       String token = relay.createToken();
@@ -49,6 +49,14 @@ class MetricsTest {
           assertEquals(2.0, value(s, "coralmux_auth_total{result=\"ok\"}"));
           assertEquals(1.0, value(s, "coralmux_forward_latency_seconds_count"));
           assertTrue(s.contains("jvm_memory_used_bytes"));
+          // Every series the shipped Grafana dashboard queries exists (cluster-only gauges aside).
+          String dashboard = new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("docs/grafana-dashboard.json")));
+          Matcher names = Pattern.compile("coralmux_[a-z_]+").matcher(dashboard);
+          while (names.find()) {
+            String n = names.group().replaceAll("_bucket$", "_bucket");
+            if (n.equals("coralmux_cluster_members")) continue;
+            assertTrue(s.contains(n), "the dashboard queries " + n + ", which the relay does not export");
+          }
         }
       }
     }

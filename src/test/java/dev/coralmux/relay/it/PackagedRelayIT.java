@@ -103,6 +103,21 @@ class PackagedRelayIT {
   }
 
   @Test
+  void jsonLogsInProductionModeNameTokensOnlyById() throws Exception {
+    Path dir = workDirWithShippedConf();
+    try (RelayProcess relay = RelayProcess.start(dir, Map.of("RELAY_LOG_FORMAT", "json",
+        "RELAY_ADMIN_KEY", "json-logs-admin-key-0123456789")).awaitListening()) {
+      HttpResponse<String> created = http(relay, "POST", "/api/v1/pair", "json-logs-admin-key-0123456789");
+      String token = new JsonObject(created.body()).getString("token");
+      String line = relay.awaitLine("\"message\":\"token ");
+      JsonObject log = new JsonObject(line);
+      assertEquals("INFO", log.getString("level"));
+      assertTrue(log.getString("message").contains(new JsonObject(created.body()).getString("id")));
+      assertFalse(relay.output().contains(token), "logs never carry a token");
+    }
+  }
+
+  @Test
   void badConfigurationExitsNonZeroNamingTheKey() throws Exception {
     Path dir = Files.createTempDirectory("coralmux-badconf");
     Files.createDirectories(dir.resolve("conf"));

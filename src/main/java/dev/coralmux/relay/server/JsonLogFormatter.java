@@ -1,0 +1,39 @@
+package dev.coralmux.relay.server;
+
+import io.vertx.core.json.JsonObject;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Instant;
+import java.util.logging.Formatter;
+import java.util.logging.Handler;
+import java.util.logging.LogManager;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * One JSON object per log line, for log pipelines (production: {@code "log_format": "json"} or
+ * {@code RELAY_LOG_FORMAT=json}). The relay never logs payloads and names tokens only by id.
+ */
+public final class JsonLogFormatter extends Formatter {
+
+  @Override
+  public String format(LogRecord r) {
+    JsonObject line = new JsonObject()
+        .put("ts", Instant.ofEpochMilli(r.getMillis()).toString())
+        .put("level", r.getLevel().getName())
+        .put("logger", r.getLoggerName())
+        .put("message", formatMessage(r));
+    if (r.getThrown() != null) {
+      StringWriter trace = new StringWriter();
+      r.getThrown().printStackTrace(new PrintWriter(trace));
+      line.put("error", r.getThrown().toString()).put("trace", trace.toString());
+    }
+    return line.encode() + System.lineSeparator();
+  }
+
+  /** Switches every handler of the root logger to JSON lines. */
+  public static void install() {
+    Logger root = LogManager.getLogManager().getLogger("");
+    for (Handler h : root.getHandlers()) h.setFormatter(new JsonLogFormatter());
+  }
+}
