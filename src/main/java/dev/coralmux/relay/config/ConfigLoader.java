@@ -92,6 +92,11 @@ public final class ConfigLoader {
     RelayConfig.Metrics metrics = new RelayConfig.Metrics(m.bool("open", false), m.integer("port", 0, 0, 65535));
     m.rejectUnknownKeys();
 
+    ConfigSection t = root.section("tls");
+    RelayConfig.Tls tls = new RelayConfig.Tls(t.string("mode", "off"), t.string("cert_file", ""), t.string("key_file", ""),
+        t.number("reload_check_ms", 10_000, 100, 3_600_000));
+    t.rejectUnknownKeys();
+
     ConfigSection r = root.section("registration");
     RelayConfig.Registration reg = new RelayConfig.Registration(
         r.bool("enabled", false), r.integer("per_ip_per_hour", 5, 1, 1_000_000), r.strings("trusted_proxies"));
@@ -110,12 +115,23 @@ public final class ConfigLoader {
     if (host.isBlank()) problems.add("host: must not be empty");
     if (dataDir.isBlank()) problems.add("data_dir: must not be empty");
 
+    if (tls.mode().equals("acme")) {
+      problems.add("tls.mode: \"acme\" (automatic certificates) is not available yet; use \"pem\" with files "
+          + "from certbot or your CA, or terminate TLS at an ingress (\"off\")");
+    } else if (!tls.mode().equals("off") && !tls.mode().equals("pem")) {
+      problems.add("tls.mode: must be \"off\" or \"pem\", got \"" + tls.mode() + "\"");
+    } else if (tls.enabled()) {
+      if (tls.certFile().isEmpty()) problems.add("tls.cert_file: required when tls.mode is \"pem\"");
+      if (tls.keyFile().isEmpty()) problems.add("tls.key_file: required when tls.mode is \"pem\"");
+    } else if (!tls.certFile().isEmpty() || !tls.keyFile().isEmpty()) {
+      problems.add("tls: cert_file/key_file are set but tls.mode is \"off\"; set mode to \"pem\" or remove them");
+    }
     if (metrics.port() != 0 && metrics.port() == port) {
       problems.add("metrics.port: must differ from port (" + port + "), or be 0 to serve /metrics on the main port");
     }
     if (!problems.isEmpty()) throw new ConfigException(problems);
     return new RelayConfig(host, port, publicUrl, Path.of(dataDir), adminKey, eventLoops, limits, ws, flushMs, reg,
-        drainMs, metrics, logFormat);
+        drainMs, metrics, logFormat, tls);
   }
 
   private static int envInt(Map<String, String> env, String name, int def, List<String> problems) {

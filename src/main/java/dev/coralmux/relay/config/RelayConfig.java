@@ -21,7 +21,18 @@ public record RelayConfig(
     Registration registration,
     long drainMs,
     Metrics metrics,
-    String logFormat) {
+    String logFormat,
+    Tls tls) {
+
+  /**
+   * TLS on the relay itself. {@code mode} "off" (behind an ingress or load balancer that
+   * terminates TLS) or "pem" (certificate and key files, reloaded when they change).
+   */
+  public record Tls(String mode, String certFile, String keyFile, long reloadCheckMs) {
+    public boolean enabled() {
+      return mode.equals("pem");
+    }
+  }
 
   /** Prometheus {@code /metrics}: behind the admin key unless {@code open}; on its own port if {@code port} > 0. */
   public record Metrics(boolean open, int port) {}

@@ -33,6 +33,7 @@ import java.util.function.Supplier;
  * not per connection: per-connection clustered registrations do not scale (see DESIGN.md).
  */
 public final class EdgeVerticle extends VerticleBase {
+  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(EdgeVerticle.class.getName());
   private static final AtomicLong CONNECTION_IDS = new AtomicLong();
   private static final short CLOSE_GOING_AWAY = 1001;
   public static final String WS_PATH = "/ws";
@@ -82,6 +83,7 @@ public final class EdgeVerticle extends VerticleBase {
         .setTcpNoDelay(true)
         // A client gets this long to answer our close frame before Vert.x drops the TCP connection.
         .setWebSocketClosingTimeout(2);
+    if (config.tls().enabled()) options.setSsl(true).setKeyCertOptions(pem(config.tls()));
     // Upgrades are taken here, before the router, so the relay holds Vert.x's own socket object
     // (the router would hand out a wrapper); plain HTTP requests to /ws get a 426 from the router.
     server = vertx.createHttpServer(options)
@@ -96,7 +98,39 @@ public final class EdgeVerticle extends VerticleBase {
     long every = Math.max(50, Math.min(1_000,
         Math.min(config.websocket().heartbeatIntervalMs(), config.websocket().slowConsumerTimeoutMs()) / 3));
     sweepTimer = vertx.setPeriodic(every, t -> sweep());
-    return consumer.completion().compose(v -> server.listen());
+    Future<Void> certs = config.tls().enabled() ? watchCertificates(config.tls()) : Future.succeededFuture();
+    return consumer.completion().compose(v -> certs).compose(v -> server.listen());
+  }
+
+  private static io.vertx.core.net.PemKeyCertOptions pem(RelayConfig.Tls tls) {
+    return new io.vertx.core.net.PemKeyCertOptions().setCertPath(tls.certFile()).setKeyPath(tls.keyFile());
+  }
+
+  /**
+   * Reloads the certificate when its files change (a renewal by certbot or cert-manager): new
+   * connections get the new one, open ones keep theirs. Checked with async file stats, so the
+   * event loop never waits on the disk.
+   */
+  private Future<Void> watchCertificates(RelayConfig.Tls tls) {
+    long[] loaded = new long[1];
+    return certificateStamp(tls).map(first -> {
+      loaded[0] = first; // read before listening, so any later change is seen as one
+      vertx.setPeriodic(tls.reloadCheckMs(), t -> certificateStamp(tls).onSuccess(stamp -> {
+        if (stamp == loaded[0]) return;
+        loaded[0] = stamp;
+        server.updateSSLOptions(new io.vertx.core.net.ServerSSLOptions().setKeyCertOptions(pem(tls)), true)
+            .onSuccess(ok -> LOG.info("TLS certificate reloaded from " + tls.certFile()))
+            .onFailure(e -> LOG.warning("TLS certificate reload failed (keeping the old one): " + e.getMessage()));
+      }));
+      return null;
+    });
+  }
+
+  /** Changes when either file's modification time changes. */
+  private Future<Long> certificateStamp(RelayConfig.Tls tls) {
+    return Future.all(vertx.fileSystem().props(tls.certFile()), vertx.fileSystem().props(tls.keyFile()))
+        .map(f -> ((io.vertx.core.file.FileProps) f.resultAt(0)).lastModifiedTime() * 31
+            + ((io.vertx.core.file.FileProps) f.resultAt(1)).lastModifiedTime());
   }
 
   /**

@@ -51,6 +51,21 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void contradictoryOrUnsupportedSettingsAreRefused() {
+    String pemWithoutFiles = String.join("\n", assertThrows(ConfigException.class, () -> ConfigLoader.fromJson(
+        new JsonObject().put("tls", new JsonObject().put("mode", "pem")), Map.of())).problems());
+    assertTrue(pemWithoutFiles.contains("tls.cert_file: required") && pemWithoutFiles.contains("tls.key_file: required"));
+    assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.fromJson(
+        new JsonObject().put("tls", new JsonObject().put("cert_file", "/x.pem")), Map.of())).getMessage().contains("mode is \"off\""));
+    assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.fromJson(
+        new JsonObject().put("tls", new JsonObject().put("mode", "acme")), Map.of())).getMessage().contains("not available yet"));
+    assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.fromJson(
+        new JsonObject().put("metrics", new JsonObject().put("port", 8080)), Map.of())).getMessage().contains("metrics.port"));
+    assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.fromJson(
+        new JsonObject().put("log_format", "xml"), Map.of())).getMessage().contains("log_format"));
+  }
+
+  @Test
   void unreadableOrMissingExplicitFile() throws Exception {
     Path f = Files.createTempFile("relay", ".json");
     Files.writeString(f, "{ broken");

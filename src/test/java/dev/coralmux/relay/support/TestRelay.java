@@ -111,6 +111,14 @@ public final class TestRelay implements AutoCloseable {
     return new JsonObject(r.body()).getString("token");
   }
 
+  /** Creates a token through a given client and base URL (e.g. HTTPS with a custom trust store). */
+  public String createTokenOver(HttpClient client, String base) throws Exception {
+    HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/pair"))
+        .header("X-Admin-Key", ADMIN_KEY).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(201, r.statusCode(), r::body);
+    return new JsonObject(r.body()).getString("token");
+  }
+
   public String createToken() {
     return createToken(null);
   }
