@@ -31,6 +31,8 @@ class EchoAgentTest {
     try (TestRelay relay = TestRelay.start()) {
       String token = relay.createToken();
       RelayClient agent = EchoAgent.start(relay.httpUrl(), token);
+      // With E2E on, a phone that finds no agent fails its send at once (PEER_OFFLINE), so start the agent first.
+      agent.connected().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
       CompletableFuture<String> done = new CompletableFuture<>();
       StringBuilder streamed = new StringBuilder();
       StreamAssembler stream = new StreamAssembler(streamed::append);
