@@ -93,8 +93,16 @@ public final class ConfigLoader {
     m.rejectUnknownKeys();
 
     ConfigSection t = root.section("tls");
-    RelayConfig.Tls tls = new RelayConfig.Tls(t.string("mode", "off"), t.string("cert_file", ""), t.string("key_file", ""),
-        t.number("reload_check_ms", 10_000, 100, 3_600_000));
+    String tlsMode = t.string("mode", "off");
+    String certFile = t.string("cert_file", "");
+    String keyFile = t.string("key_file", "");
+    long reloadCheck = t.number("reload_check_ms", 10_000, 100, 3_600_000);
+    ConfigSection a = t.section("acme");
+    RelayConfig.Acme acme = new RelayConfig.Acme(
+        a.string("directory", "https://acme-v02.api.letsencrypt.org/directory"), a.strings("domains"),
+        a.string("email", ""), a.integer("http_port", 80, 1, 65535), a.string("ca_file", ""),
+        a.integer("renew_before_days", 30, 0, 100_000), a.number("check_interval_ms", 43_200_000, 100, 604_800_000));
+    a.rejectUnknownKeys();
     t.rejectUnknownKeys();
 
     ConfigSection r = root.section("registration");
@@ -115,17 +123,23 @@ public final class ConfigLoader {
     if (host.isBlank()) problems.add("host: must not be empty");
     if (dataDir.isBlank()) problems.add("data_dir: must not be empty");
 
-    if (tls.mode().equals("acme")) {
-      problems.add("tls.mode: \"acme\" (automatic certificates) is not available yet; use \"pem\" with files "
-          + "from certbot or your CA, or terminate TLS at an ingress (\"off\")");
-    } else if (!tls.mode().equals("off") && !tls.mode().equals("pem")) {
-      problems.add("tls.mode: must be \"off\" or \"pem\", got \"" + tls.mode() + "\"");
-    } else if (tls.enabled()) {
-      if (tls.certFile().isEmpty()) problems.add("tls.cert_file: required when tls.mode is \"pem\"");
-      if (tls.keyFile().isEmpty()) problems.add("tls.key_file: required when tls.mode is \"pem\"");
-    } else if (!tls.certFile().isEmpty() || !tls.keyFile().isEmpty()) {
+    if (tlsMode.equals("acme")) {
+      if (acme.domains().isEmpty()) problems.add("tls.acme.domains: required when tls.mode is \"acme\"");
+      if (!certFile.isEmpty() || !keyFile.isEmpty()) {
+        problems.add("tls: cert_file/key_file are managed by ACME (in data_dir/acme); remove them or use mode \"pem\"");
+      }
+      // The certificate and key ACME obtains live in the data directory and are served like PEM files.
+      certFile = Path.of(dataDir, "acme", "cert.pem").toString();
+      keyFile = Path.of(dataDir, "acme", "key.pem").toString();
+    } else if (!tlsMode.equals("off") && !tlsMode.equals("pem")) {
+      problems.add("tls.mode: must be \"off\", \"pem\" or \"acme\", got \"" + tlsMode + "\"");
+    } else if (tlsMode.equals("pem")) {
+      if (certFile.isEmpty()) problems.add("tls.cert_file: required when tls.mode is \"pem\"");
+      if (keyFile.isEmpty()) problems.add("tls.key_file: required when tls.mode is \"pem\"");
+    } else if (!certFile.isEmpty() || !keyFile.isEmpty()) {
       problems.add("tls: cert_file/key_file are set but tls.mode is \"off\"; set mode to \"pem\" or remove them");
     }
+    RelayConfig.Tls tls = new RelayConfig.Tls(tlsMode, certFile, keyFile, reloadCheck, acme);
     if (metrics.port() != 0 && metrics.port() == port) {
       problems.add("metrics.port: must differ from port (" + port + "), or be 0 to serve /metrics on the main port");
     }

@@ -26,13 +26,24 @@ public record RelayConfig(
 
   /**
    * TLS on the relay itself. {@code mode} "off" (behind an ingress or load balancer that
-   * terminates TLS) or "pem" (certificate and key files, reloaded when they change).
+   * terminates TLS), "pem" (certificate and key files, reloaded when they change) or "acme"
+   * (certificates obtained and renewed by the relay; kept as PEM files in the data directory).
    */
-  public record Tls(String mode, String certFile, String keyFile, long reloadCheckMs) {
+  public record Tls(String mode, String certFile, String keyFile, long reloadCheckMs, Acme acme) {
     public boolean enabled() {
-      return mode.equals("pem");
+      return !mode.equals("off");
     }
   }
+
+  /**
+   * Automatic certificates over ACME (HTTP-01).
+   *
+   * @param directory the ACME directory URL (Let's Encrypt by default)
+   * @param httpPort where the HTTP-01 challenge listener runs (the CA connects to port 80 of each domain)
+   * @param caFile a PEM CA certificate to trust for the ACME server itself (private CAs, tests); empty: the JDK's
+   */
+  public record Acme(String directory, List<String> domains, String email, int httpPort, String caFile,
+                     int renewBeforeDays, long checkIntervalMs) {}
 
   /** Prometheus {@code /metrics}: behind the admin key unless {@code open}; on its own port if {@code port} > 0. */
   public record Metrics(boolean open, int port) {}

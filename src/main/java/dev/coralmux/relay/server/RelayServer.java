@@ -17,6 +17,7 @@ import dev.coralmux.relay.routing.EdgeBus;
 import dev.coralmux.relay.routing.LocalPresenceDirectory;
 import dev.coralmux.relay.store.LocalTokenStore;
 import dev.coralmux.relay.store.StoreException;
+import dev.coralmux.relay.tls.AcmeCertificates;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -155,6 +156,13 @@ public final class RelayServer {
 
   private static List<EdgeVerticle> deployEdges(Vertx vertx, RelayServices services) {
     serveMetricsPort(vertx, services);
+    if (services.config().tls().mode().equals("acme")) {
+      try {
+        new AcmeCertificates(vertx, services.config()).start(services.config().host());
+      } catch (Exception e) {
+        throw new IllegalStateException("could not get a certificate over ACME: " + e.getMessage(), e);
+      }
+    }
     EdgeBus.registerCodec(vertx);
     List<EdgeVerticle> edges = new CopyOnWriteArrayList<>();
     AtomicInteger index = new AtomicInteger();

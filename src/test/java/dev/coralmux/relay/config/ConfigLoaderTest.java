@@ -58,7 +58,7 @@ class ConfigLoaderTest {
     assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.fromJson(
         new JsonObject().put("tls", new JsonObject().put("cert_file", "/x.pem")), Map.of())).getMessage().contains("mode is \"off\""));
     assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.fromJson(
-        new JsonObject().put("tls", new JsonObject().put("mode", "acme")), Map.of())).getMessage().contains("not available yet"));
+        new JsonObject().put("tls", new JsonObject().put("mode", "acme")), Map.of())).getMessage().contains("tls.acme.domains: required"));
     assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.fromJson(
         new JsonObject().put("metrics", new JsonObject().put("port", 8080)), Map.of())).getMessage().contains("metrics.port"));
     assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.fromJson(
