@@ -26,10 +26,14 @@ public final class BaselineProcess implements AutoCloseable {
     Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
         BaselineForwarder.class.getName(), String.valueOf(port)).redirectErrorStream(true).start();
     BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()));
-    String line = out.readLine(); // "baseline listening on PORT" (once per event loop)
-    if (line == null || !line.startsWith("baseline listening")) {
+    String line;
+    StringBuilder seen = new StringBuilder();
+    while ((line = out.readLine()) != null && !line.startsWith("baseline listening")) {
+      seen.append(line).append('\n'); // anything a library prints first
+    }
+    if (line == null) {
       p.destroyForcibly();
-      throw new IOException("baseline forwarder did not start: " + line);
+      throw new IOException("baseline forwarder did not start: " + seen);
     }
     Thread drain = new Thread(() -> {
       try {
