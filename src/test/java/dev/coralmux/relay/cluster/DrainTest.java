@@ -47,7 +47,12 @@ class DrainTest {
         WsClient controlAgent = WsClient.auth(n1.wsUrl(), ct, "agent");
         controlPhone.expect("status");
 
-        Thread drainer = new Thread(() -> draining.server().drainAndStop(), "drainer");
+        long drainStart = System.nanoTime();
+        long[] drainEnd = new long[1];
+        Thread drainer = new Thread(() -> {
+          draining.server().drainAndStop();
+          drainEnd[0] = System.nanoTime();
+        }, "drainer");
         drainer.start();
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
             draining.http("GET", "/health/ready", null, null).statusCode() == 503);
@@ -64,7 +69,10 @@ class DrainTest {
           }
           return agents.stream().allMatch(WsClient::isClosed);
         });
+        long allClosedMs = (System.nanoTime() - drainStart) / 1_000_000;
         drainer.join(30_000);
+        System.out.println("[measured] drain window 1500 ms: last client closed after " + allClosedMs
+            + " ms; node stopped after " + (drainEnd[0] - drainStart) / 1_000_000 + " ms");
 
         for (int i = 0; i < phones.size(); i++) {
           assertEquals(1001, agents.get(i).awaitClose(), "a clean close: going away");
