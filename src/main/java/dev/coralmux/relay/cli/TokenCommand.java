@@ -1,5 +1,6 @@
 package dev.coralmux.relay.cli;
 
+import dev.coralmux.relay.http.PairingLink;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -84,6 +85,9 @@ final class TokenCommand implements Runnable {
     @Option(names = "--agent-per-min", description = "Agent messages per minute.")
     Integer agentPerMin;
 
+    @Option(names = "--qr", description = "Also print the pairing link as a QR code for a phone to scan.")
+    boolean qr;
+
     @Override
     JsonObject perform() throws RelayHttp.Failure {
       JsonObject body = new JsonObject();
@@ -103,6 +107,11 @@ final class TokenCommand implements Runnable {
       out.println(r.getString("token"));
       out.println("id " + r.getString("id") + (r.getString("label", "").isEmpty() ? "" : ", label \"" + r.getString("label") + "\"")
           + ", expires " + (r.getValue("expires_at") == null ? "never" : r.getString("expires_at")));
+      if (qr) {
+        String link = PairingLink.of(PairingLink.webSocketUrl(relay.base()), r.getString("token"));
+        out.println(link);
+        out.print(PairingLink.terminal(link));
+      }
     }
   }
 

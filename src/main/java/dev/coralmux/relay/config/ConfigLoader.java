@@ -105,6 +105,11 @@ public final class ConfigLoader {
     a.rejectUnknownKeys();
     t.rejectUnknownKeys();
 
+    ConfigSection inv = root.section("invite");
+    RelayConfig.Invite invite = new RelayConfig.Invite(inv.number("ttl_ms", 1_800_000, 1_000, 86_400_000),
+        inv.integer("failures_per_ip", 20, 1, 1_000_000));
+    inv.rejectUnknownKeys();
+
     ConfigSection r = root.section("registration");
     RelayConfig.Registration reg = new RelayConfig.Registration(
         r.bool("enabled", false), r.integer("per_ip_per_hour", 5, 1, 1_000_000), r.strings("trusted_proxies"));
@@ -145,7 +150,7 @@ public final class ConfigLoader {
     }
     if (!problems.isEmpty()) throw new ConfigException(problems);
     return new RelayConfig(host, port, publicUrl, Path.of(dataDir), adminKey, eventLoops, limits, ws, flushMs, reg,
-        drainMs, metrics, logFormat, tls);
+        drainMs, metrics, logFormat, tls, invite);
   }
 
   private static int envInt(Map<String, String> env, String name, int def, List<String> problems) {

@@ -22,7 +22,11 @@ public record RelayConfig(
     long drainMs,
     Metrics metrics,
     String logFormat,
-    Tls tls) {
+    Tls tls,
+    Invite invite) {
+
+  /** Invite codes: lifetime, and failed redemptions allowed per client IP per 10 minutes. */
+  public record Invite(long ttlMs, int failuresPerIp) {}
 
   /**
    * TLS on the relay itself. {@code mode} "off" (behind an ingress or load balancer that

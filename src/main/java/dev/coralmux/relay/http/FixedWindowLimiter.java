@@ -34,6 +34,16 @@ final class FixedWindowLimiter {
     }
   }
 
+  /** Without recording anything: -1 if {@code key} may act now, else the milliseconds until it may. */
+  long blockedFor(String key, long nowMs) {
+    long[] w = windows.get(key);
+    if (w == null) return -1;
+    synchronized (w) {
+      if (nowMs - w[0] >= windowMs || w[1] < limit) return -1;
+      return Math.max(1, w[0] + windowMs - nowMs);
+    }
+  }
+
   private void evictStale(long nowMs) {
     for (Iterator<Map.Entry<String, long[]>> it = windows.entrySet().iterator(); it.hasNext(); ) {
       long[] w = it.next().getValue();

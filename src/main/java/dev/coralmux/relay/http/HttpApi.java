@@ -34,6 +34,12 @@ public final class HttpApi {
     router.get("/api/v1/pair/:token/usage").handler(tokens::usage);
     router.delete("/api/v1/pair/:token").handler(admin).handler(tokens::revoke);
     router.post("/api/v1/register").handler(body).handler(tokens::register);
+    InviteApi invites = new InviteApi(services);
+    router.post("/api/v1/invite").handler(body).handler(invites::create);
+    router.post("/api/v1/invite/:code").handler(invites::redeem);
+    router.get("/api/v1/pair/:token/qr.svg").handler(ctx -> qr(ctx, vertx, services, false));
+    router.get("/api/v1/pair/:token/qr.png").handler(ctx -> qr(ctx, vertx, services, true));
+    router.get("/api/stats").handler(ctx -> stats(ctx, services));
     router.get("/health").handler(ctx -> health(ctx, services));
     router.get("/health/live").handler(ctx -> TokenApi.json(ctx, 200, new JsonObject().put("status", "live")));
     router.get("/health/ready").handler(ctx -> services.state().readinessProblems().onComplete(ar -> {
@@ -56,6 +62,47 @@ public final class HttpApi {
       ApiError.internal(ctx);
     });
     return router;
+  }
+
+  /** QR code of the pairing link for a valid token (knowing the token is the credential). */
+  private static void qr(RoutingContext ctx, Vertx vertx, RelayServices services, boolean png) {
+    String token = ctx.pathParam("token");
+    if (!dev.coralmux.relay.store.Tokens.wellFormed(token)) {
+      ApiError.notFound(ctx, "no such token");
+      return;
+    }
+    services.store().find(dev.coralmux.relay.store.Tokens.hash(token)).onSuccess(r -> {
+      if (r == null || r.expired(System.currentTimeMillis())) {
+        ApiError.notFound(ctx, "no such token");
+        return;
+      }
+      String base = services.config().publicUrl().isEmpty()
+          ? (ctx.request().isSSL() ? "https://" : "http://") + ctx.request().authority()
+          : services.config().publicUrl();
+      String link = PairingLink.of(PairingLink.webSocketUrl(base), token);
+      ctx.response().putHeader("Cache-Control", "no-store");
+      if (!png) {
+        ctx.response().putHeader("Content-Type", "image/svg+xml").end(PairingLink.svg(link));
+        return;
+      }
+      vertx.executeBlocking(() -> PairingLink.png(link), false) // image encoding off the event loop
+          .onSuccess(bytes -> ctx.response().putHeader("Content-Type", "image/png").end(io.vertx.core.buffer.Buffer.buffer(bytes)))
+          .onFailure(e -> ApiError.internal(ctx));
+    }).onFailure(e -> ApiError.internal(ctx));
+  }
+
+  /** GET /api/stats: public aggregate figures, nothing per token. */
+  private static void stats(RoutingContext ctx, RelayServices services) {
+    services.presence().pairedSessions().onComplete(ar -> {
+      var m = services.metrics();
+      TokenApi.json(ctx, 200, new JsonObject()
+          .put("connections", m.connections(Role.PHONE) + m.connections(Role.AGENT))
+          .put("paired_sessions", ar.succeeded() ? ar.result() : null)
+          .put("messages_per_s", m.messagesPerSecond())
+          .put("bytes_per_s", m.bytesPerSecond())
+          .put("nodes", m.clusterMembers())
+          .put("uptime_s", (System.currentTimeMillis() - services.startedAtMillis()) / 1000));
+    });
   }
 
   /** GET /metrics: Prometheus text format; behind the admin key unless {@code metrics.open}. */

@@ -61,6 +61,8 @@ public final class RelayMetrics {
     FunctionCounter.builder("coralmux_slow_consumers_closed", slowConsumersClosed, LongAdder::sum).register(registry);
     FunctionCounter.builder("coralmux_redis_failures", redisFailures, LongAdder::sum)
         .description("Redis calls that failed or timed out").register(registry);
+    FunctionCounter.builder("coralmux_invite_failures", inviteFailures, LongAdder::sum)
+        .description("Failed invite code redemptions").register(registry);
     forwardLatency = Timer.builder("coralmux_forward_latency")
         .description("From a frame's arrival to its write to the peer (same-node forwards)")
         .publishPercentileHistogram().register(registry);
@@ -72,9 +74,50 @@ public final class RelayMetrics {
     new UptimeMetrics().bindTo(registry);
   }
 
-  /** Exposes a value computed elsewhere (e.g. cluster members) as a gauge. */
-  public void gauge(String name, String description, java.util.function.Supplier<Number> value) {
-    Gauge.builder(name, value).description(description).register(registry);
+  private final LongAdder inviteFailures = new LongAdder();
+  private long lastMessages;
+  private long lastBytes;
+  private volatile double messagesPerSecond;
+  private volatile double bytesPerSecond;
+
+  /** Called once a second: turns the forwarded counters into rates for /api/stats and the dashboard. */
+  public synchronized void sampleRates() {
+    long m = forwardedMessages.sum();
+    long b = forwardedBytes.sum();
+    messagesPerSecond = m - lastMessages;
+    bytesPerSecond = b - lastBytes;
+    lastMessages = m;
+    lastBytes = b;
+  }
+
+  public double messagesPerSecond() {
+    return messagesPerSecond;
+  }
+
+  public double bytesPerSecond() {
+    return bytesPerSecond;
+  }
+
+  /** A failed invite redemption (unknown, used or expired code): brute force shows up here. */
+  public void inviteFailure() {
+    inviteFailures.increment();
+  }
+
+  public long inviteFailures() {
+    return inviteFailures.sum();
+  }
+
+  private volatile java.util.function.Supplier<Number> clusterMembers = () -> 1;
+
+  /** Registers how to count cluster members (a gauge, and the figure in /api/stats). */
+  public void clusterMembers(java.util.function.Supplier<Number> count) {
+    clusterMembers = count;
+    Gauge.builder("coralmux_cluster_members", count).description("Members of the cluster as this node sees them")
+        .register(registry);
+  }
+
+  public int clusterMembers() {
+    return clusterMembers.get().intValue();
   }
 
   public void forwardLatency(long nanos) {

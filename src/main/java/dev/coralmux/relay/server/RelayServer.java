@@ -2,6 +2,7 @@ package dev.coralmux.relay.server;
 
 import dev.coralmux.relay.cluster.ClusterNode;
 import dev.coralmux.relay.cluster.Membership;
+import dev.coralmux.relay.cluster.RedisInviteStore;
 import dev.coralmux.relay.cluster.RedisLimiter;
 import dev.coralmux.relay.cluster.RedisPresenceDirectory;
 import dev.coralmux.relay.cluster.RedisScripts;
@@ -11,6 +12,7 @@ import dev.coralmux.relay.config.ConfigException;
 import dev.coralmux.relay.config.RelayConfig;
 import dev.coralmux.relay.edge.EdgeVerticle;
 import dev.coralmux.relay.http.HttpApi;
+import dev.coralmux.relay.invite.LocalInviteStore;
 import dev.coralmux.relay.limits.LocalLimiter;
 import dev.coralmux.relay.metrics.RelayMetrics;
 import dev.coralmux.relay.routing.EdgeBus;
@@ -87,7 +89,7 @@ public final class RelayServer {
       LocalLimiter limiter = new LocalLimiter(System::currentTimeMillis);
       LocalTokenStore store = LocalTokenStore.open(vertx, config.dataDir(), limiter);
       RelayServices services = new RelayServices(config, adminKey, UUID.randomUUID().toString(), false, store,
-          limiter, new LocalPresenceDirectory(), new RelayMetrics(), new Membership(), NodeState.standalone(),
+          limiter, new LocalPresenceDirectory(), new LocalInviteStore(), new RelayMetrics(), new Membership(), NodeState.standalone(),
           System.currentTimeMillis());
       List<EdgeVerticle> edges = deployEdges(vertx, services);
       vertx.setPeriodic(config.flushIntervalMs(), t -> store.flush()
@@ -116,8 +118,7 @@ public final class RelayServer {
     try {
       Redis redis = ClusterNode.redis(vertx, cluster);
       RelayMetrics metrics = new RelayMetrics();
-      metrics.gauge("coralmux_cluster_members", "Members of the cluster as this node sees them",
-          () -> joined.clusterManager().getNodes().size());
+      metrics.clusterMembers(() -> joined.clusterManager().getNodes().size());
       RedisScripts scripts = new RedisScripts(redis, cluster.redisTimeoutMs(), metrics);
       await(scripts.send(Request.cmd(Command.PING)), "reach Redis at " + cluster.redisEndpoints());
       RedisLimiter limiter = new RedisLimiter(scripts, metrics);
@@ -132,6 +133,7 @@ public final class RelayServer {
       });
       RelayServices services = new RelayServices(config, config.adminKey(), joined.nodeId(), true,
           new RedisTokenStore(scripts), limiter, new RedisPresenceDirectory(scripts, joined.nodeId(), joined::isMember),
+          new RedisInviteStore(scripts),
           metrics, membership, state, System.currentTimeMillis());
       List<EdgeVerticle> edges = deployEdges(vertx, services);
       vertx.setPeriodic(1_000, t -> limiter.reconcile());
@@ -156,6 +158,7 @@ public final class RelayServer {
 
   private static List<EdgeVerticle> deployEdges(Vertx vertx, RelayServices services) {
     serveMetricsPort(vertx, services);
+    vertx.setPeriodic(1_000, t -> services.metrics().sampleRates());
     if (services.config().tls().mode().equals("acme")) {
       try {
         new AcmeCertificates(vertx, services.config()).start(services.config().host());

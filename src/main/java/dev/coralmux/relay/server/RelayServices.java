@@ -2,6 +2,7 @@ package dev.coralmux.relay.server;
 
 import dev.coralmux.relay.cluster.Membership;
 import dev.coralmux.relay.config.RelayConfig;
+import dev.coralmux.relay.invite.InviteStore;
 import dev.coralmux.relay.limits.Limiter;
 import dev.coralmux.relay.metrics.RelayMetrics;
 import dev.coralmux.relay.routing.PresenceDirectory;
@@ -23,6 +24,7 @@ public record RelayServices(
     TokenStore store,
     Limiter limiter,
     PresenceDirectory presence,
+    InviteStore invites,
     RelayMetrics metrics,
     Membership membership,
     NodeState state,

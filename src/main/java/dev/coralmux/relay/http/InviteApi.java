@@ -1,0 +1,94 @@
+package dev.coralmux.relay.http;
+
+import dev.coralmux.relay.invite.InviteCodes;
+import dev.coralmux.relay.server.RelayServices;
+import dev.coralmux.relay.store.Tokens;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+
+/**
+ * Invite codes: a holder of a valid token asks for a 6-character code; whoever types the code
+ * (once, within its lifetime) gets the token. Guessing is made hopeless by the code space
+ * (31^6 ≈ 887 million), single use, a 30-minute life, and failure limits per client IP and per
+ * node; every failure is counted.
+ */
+final class InviteApi {
+  /** Failed redemptions one node accepts per minute from everyone together (a distributed guess). */
+  private static final int GLOBAL_FAILURES_PER_MINUTE = 600;
+
+  private final RelayServices services;
+  private final ClientIp clientIp;
+  private final FixedWindowLimiter failuresPerIp;
+  private final FixedWindowLimiter failuresEverywhere = new FixedWindowLimiter(GLOBAL_FAILURES_PER_MINUTE, 60_000);
+
+  InviteApi(RelayServices services) {
+    this.services = services;
+    this.clientIp = new ClientIp(services.config().registration().trustedProxies());
+    this.failuresPerIp = new FixedWindowLimiter(services.config().invite().failuresPerIp(), 600_000);
+  }
+
+  /** POST /api/v1/invite {"token"}: 201 {"code", "expires_at"}. */
+  void create(RoutingContext ctx) {
+    String token;
+    try {
+      JsonObject body = ctx.body().asJsonObject();
+      token = body == null ? null : body.getString("token");
+    } catch (DecodeException | ClassCastException e) {
+      ApiError.badRequest(ctx, "body must be a JSON object with \"token\"");
+      return;
+    }
+    if (!Tokens.wellFormed(token)) {
+      ApiError.badRequest(ctx, "token: a pairing token is required");
+      return;
+    }
+    services.store().find(Tokens.hash(token)).onSuccess(record -> {
+      if (record == null || record.expired(System.currentTimeMillis())) {
+        ApiError.notFound(ctx, "no such token");
+        return;
+      }
+      String code = InviteCodes.generate();
+      long ttl = services.config().invite().ttlMs();
+      services.invites().put(InviteCodes.hash(code), InviteCodes.seal(code, token), ttl)
+          .onSuccess(v -> TokenApi.json(ctx, 201, new JsonObject().put("code", code)
+              .put("expires_at", Instant.ofEpochMilli(System.currentTimeMillis() + ttl).toString())))
+          .onFailure(e -> ApiError.send(ctx, 503, "SERVICE_UNAVAILABLE", "cannot store the invite right now"));
+    }).onFailure(e -> ApiError.internal(ctx));
+  }
+
+  /** POST /api/v1/invite/{code}: 200 {"token"} once; 404 for unknown, used or expired codes. */
+  void redeem(RoutingContext ctx) {
+    String ip = clientIp.of(ctx);
+    long now = System.currentTimeMillis();
+    // Checked before looking the code up: past the limit even a right guess is refused.
+    long blocked = Math.max(failuresPerIp.blockedFor(ip, now), failuresEverywhere.blockedFor("all", now));
+    if (blocked >= 0) {
+      tooMany(ctx, blocked);
+      return;
+    }
+    String code = InviteCodes.normalize(ctx.pathParam("code"));
+    if (code == null) {
+      fail(ctx, ip, now);
+      return;
+    }
+    services.invites().take(InviteCodes.hash(code)).onSuccess(sealed -> {
+      String token = sealed == null ? null : InviteCodes.open(code, sealed);
+      if (token == null) fail(ctx, ip, now);
+      else TokenApi.json(ctx, 200, new JsonObject().put("token", token));
+    }).onFailure(e -> ApiError.send(ctx, 503, "SERVICE_UNAVAILABLE", "cannot check invites right now"));
+  }
+
+  private void fail(RoutingContext ctx, String ip, long now) {
+    services.metrics().inviteFailure();
+    failuresPerIp.tryAcquire(ip, now);
+    failuresEverywhere.tryAcquire("all", now);
+    ApiError.notFound(ctx, "unknown, already used or expired invite code");
+  }
+
+  private static void tooMany(RoutingContext ctx, long waitMs) {
+    ctx.response().putHeader("Retry-After", String.valueOf((waitMs + 999) / 1000));
+    TokenApi.json(ctx, 429, new JsonObject().put("code", "RATE_LIMITED")
+        .put("message", "too many wrong invite codes; try again later").put("retry_after_ms", waitMs));
+  }
+}
