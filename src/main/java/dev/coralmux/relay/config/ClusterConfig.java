@@ -1,11 +1,6 @@
 package dev.coralmux.relay.config;
 
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,20 +38,7 @@ public record ClusterConfig(
   }
 
   public static ClusterConfig load(Path file, Map<String, String> env) {
-    boolean explicit = file != null || env.containsKey("RELAY_CLUSTER_CONFIG");
-    Path path = file != null ? file : Path.of(env.getOrDefault("RELAY_CLUSTER_CONFIG", DEFAULT_FILE.toString()));
-    JsonObject json;
-    try {
-      json = new JsonObject(Files.readString(path, StandardCharsets.UTF_8));
-    } catch (NoSuchFileException e) {
-      if (explicit) throw new ConfigException(List.of(path + ": no such file"));
-      json = new JsonObject();
-    } catch (IOException e) {
-      throw new ConfigException(List.of(path + ": cannot read: " + e.getMessage()));
-    } catch (DecodeException | ClassCastException e) {
-      throw new ConfigException(List.of(path + ": not a JSON object"));
-    }
-    return fromJson(json, env);
+    return fromJson(ConfigFile.read(file, env, "RELAY_CLUSTER_CONFIG", DEFAULT_FILE), env);
   }
 
   public static ClusterConfig fromJson(JsonObject json, Map<String, String> env) {

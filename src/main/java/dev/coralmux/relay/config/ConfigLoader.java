@@ -1,12 +1,7 @@
 package dev.coralmux.relay.config;
 
 import dev.coralmux.relay.limits.Limits;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,20 +22,7 @@ public final class ConfigLoader {
    *     and built-in defaults if that default file does not exist
    */
   public static RelayConfig load(Path file, Map<String, String> env) {
-    boolean explicit = file != null || env.containsKey("RELAY_CONFIG");
-    Path path = file != null ? file : Path.of(env.getOrDefault("RELAY_CONFIG", DEFAULT_FILE.toString()));
-    JsonObject json;
-    try {
-      json = new JsonObject(Files.readString(path, StandardCharsets.UTF_8));
-    } catch (NoSuchFileException e) {
-      if (explicit) throw new ConfigException(List.of(path + ": no such file"));
-      json = new JsonObject();
-    } catch (IOException e) {
-      throw new ConfigException(List.of(path + ": cannot read: " + e.getMessage()));
-    } catch (DecodeException | ClassCastException e) {
-      throw new ConfigException(List.of(path + ": not a JSON object: " + firstLine(e.getMessage())));
-    }
-    return fromJson(json, env);
+    return fromJson(ConfigFile.read(file, env, "RELAY_CONFIG", DEFAULT_FILE), env);
   }
 
   /** Builds the configuration from a parsed file and the environment. */
@@ -164,11 +146,5 @@ public final class ConfigLoader {
       problems.add(name + ": expected a port number 0-65535, got \"" + v + "\"");
       return def;
     }
-  }
-
-  private static String firstLine(String s) {
-    if (s == null) return "";
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
   }
 }

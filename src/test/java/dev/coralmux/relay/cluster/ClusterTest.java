@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coralmux.relay.support.Envelopes;
+import dev.coralmux.relay.support.QuotaProbe;
 import dev.coralmux.relay.support.RedisServer;
 import dev.coralmux.relay.support.RelayProcess;
 import dev.coralmux.relay.support.TestRelay;
@@ -170,26 +171,9 @@ class ClusterTest {
       phone.expect("status");
       String p = Envelopes.chat("x".repeat(900));
       String a = Envelopes.stream("y".repeat(900), 1);
-      long delivered = 0;
-      int refused = 0;
-      for (int i = 0; i < 60 && refused < 2; i++) {
-        boolean fromPhone = i % 2 == 0;
-        WsClient sender = fromPhone ? phone : agent;
-        WsClient receiver = fromPhone ? agent : phone;
-        String m = fromPhone ? p : a;
-        sender.send(m);
-        sender.send(Envelopes.ping()); // answered after the message's limit decision
-        JsonObject reply = sender.next();
-        if (reply.getString("type").equals("chat.error")) {
-          assertEquals("DAILY_QUOTA_EXCEEDED", reply.getJsonObject("payload").getString("code"));
-          sender.expect("pong");
-          refused++;
-        } else {
-          assertEquals("pong", reply.getString("type"));
-          assertEquals(m, receiver.nextRaw());
-          delivered += m.length();
-        }
-      }
+      QuotaProbe.Spent spent = QuotaProbe.spend(phone, agent, p, a, 60);
+      long delivered = spent.delivered();
+      int refused = spent.refused();
       assertTrue(refused > 0, "the quota never stopped the pair");
       assertTrue(delivered <= quota, "forwarded " + delivered + " bytes past a quota of " + quota);
       assertTrue(quota - delivered < p.length(), "stopped early: " + delivered + " of " + quota);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coralmux.relay.support.RelayProcess;
 import dev.coralmux.relay.support.TestRelay;
+import dev.coralmux.relay.support.TlsProbe;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.Socket;
@@ -13,10 +14,6 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -26,21 +23,6 @@ import org.junit.jupiter.api.Test;
  * relay answers HTTP-01, serves the issued certificate, and renews it without a restart.
  */
 class AcmeTest {
-
-  static X509Certificate served(int port) throws Exception {
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(null, new TrustManager[] {new X509TrustManager() {
-      public void checkClientTrusted(X509Certificate[] c, String a) {}
-      public void checkServerTrusted(X509Certificate[] c, String a) {}
-      public X509Certificate[] getAcceptedIssuers() {
-        return new X509Certificate[0];
-      }
-    }}, null);
-    try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port)) {
-      s.startHandshake();
-      return (X509Certificate) s.getSession().getPeerCertificates()[0];
-    }
-  }
 
   @Test
   void obtainsServesAndRenewsACertificate() throws Exception {
@@ -84,12 +66,12 @@ class AcmeTest {
           // Always "due": every check renews, so the test sees a renewal without waiting for expiry.
           .put("renew_before_days", 100_000).put("check_interval_ms", 1_000));
       try (TestRelay relay = TestRelay.start(new JsonObject().put("tls", tls))) {
-        X509Certificate first = served(relay.port());
+        X509Certificate first = TlsProbe.served(relay.port());
         assertTrue(first.getSubjectAlternativeNames().toString().contains("localhost"), first.toString());
         assertTrue(first.getIssuerX500Principal().getName().contains("Pebble"), first.getIssuerX500Principal().getName());
         assertTrue(Files.exists(relay.dataDir().resolve("acme/account.pem")));
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
-            !served(relay.port()).getSerialNumber().equals(first.getSerialNumber()));
+            !TlsProbe.served(relay.port()).getSerialNumber().equals(first.getSerialNumber()));
       }
     } finally {
       server.destroy();

@@ -3,6 +3,7 @@ package dev.coralmux.relay.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.coralmux.relay.support.TestRelay;
+import dev.coralmux.relay.support.TlsProbe;
 import io.vertx.core.json.JsonObject;
 import java.io.InputStream;
 import java.net.URI;
@@ -20,10 +21,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -58,20 +56,8 @@ class TlsTest {
     return ctx;
   }
 
-  /** The subject the relay presents on a fresh handshake (inspection only: trusts anything). */
   static String servedSubject(int port) throws Exception {
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(null, new TrustManager[] {new X509TrustManager() {
-      public void checkClientTrusted(X509Certificate[] c, String a) {}
-      public void checkServerTrusted(X509Certificate[] c, String a) {}
-      public X509Certificate[] getAcceptedIssuers() {
-        return new X509Certificate[0];
-      }
-    }}, null);
-    try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port)) {
-      s.startHandshake();
-      return ((X509Certificate) s.getSession().getPeerCertificates()[0]).getSubjectX500Principal().getName();
-    }
+    return TlsProbe.served(port).getSubjectX500Principal().getName();
   }
 
   @Test

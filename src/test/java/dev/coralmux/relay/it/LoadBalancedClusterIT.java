@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coralmux.relay.support.Envelopes;
+import dev.coralmux.relay.support.QuotaProbe;
 import dev.coralmux.relay.support.LocalCluster;
 import dev.coralmux.relay.support.WsClient;
 import io.vertx.core.json.JsonObject;
@@ -126,25 +127,9 @@ class LoadBalancedClusterIT {
       phone.expect("status");
       String p = Envelopes.chat("x".repeat(1000));
       String a = Envelopes.stream("y".repeat(1000), 1);
-      long delivered = 0;
-      int refused = 0;
-      for (int i = 0; i < 80 && refused < 2; i++) {
-        boolean fromPhone = i % 2 == 0;
-        WsClient sender = fromPhone ? phone : agent;
-        WsClient receiver = fromPhone ? agent : phone;
-        String m = fromPhone ? p : a;
-        sender.send(m);
-        sender.send(Envelopes.ping());
-        JsonObject reply = sender.next();
-        if (reply.getString("type").equals("chat.error")) {
-          assertEquals("DAILY_QUOTA_EXCEEDED", reply.getJsonObject("payload").getString("code"));
-          sender.expect("pong");
-          refused++;
-        } else {
-          assertEquals(m, receiver.nextRaw());
-          delivered += m.length();
-        }
-      }
+      QuotaProbe.Spent spent = QuotaProbe.spend(phone, agent, p, a, 80);
+      long delivered = spent.delivered();
+      int refused = spent.refused();
       assertTrue(refused > 0);
       assertTrue(delivered <= quota && quota - delivered < p.length(), "delivered " + delivered + " of " + quota);
     }
