@@ -39,6 +39,8 @@ import java.util.function.Consumer;
  * told), and a connection whose queue makes no progress for the slow-consumer timeout is closed.
  */
 final class Connection {
+  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Connection.class.getName());
+
   enum State { AWAITING_AUTH, AUTHENTICATING, ACTIVE, CLOSED }
 
   static final short CLOSE_AUTH = 4401;
@@ -261,6 +263,7 @@ final class Connection {
       state = State.ACTIVE;
       edge.metrics().authenticated(role, +1);
       edge.metrics().authResult("ok");
+      LOG.info(role.wire() + " connected for token " + Tokens.idOf(tokenHash) + (peer != null ? " (paired)" : ""));
       // The peer hears of us first, so it stops addressing a connection we replaced as early as possible.
       if (reg.peer() != null) edge.send(new EdgeMessage.PeerOnline(reg.peer(), self));
       sendRelay(RelayMessages.authOk(peer != null, limits.dailyBytes(), usage.dailyUsedBytes(),
@@ -546,7 +549,10 @@ final class Connection {
 
   /** The one transition into CLOSED, so the per-role gauge moves exactly once. */
   private void markClosed() {
-    if (state == State.ACTIVE) edge.metrics().authenticated(role, -1);
+    if (state == State.ACTIVE) {
+      edge.metrics().authenticated(role, -1);
+      LOG.info(role.wire() + " disconnected from token " + Tokens.idOf(tokenHash));
+    }
     state = State.CLOSED;
     cancelAuthTimer();
   }

@@ -13,9 +13,11 @@ import java.security.MessageDigest;
 final class AdminAuth implements Handler<RoutingContext> {
   static final String HEADER = "X-Admin-Key";
   private final byte[] expectedDigest;
+  private final AdminSessions sessions;
 
-  AdminAuth(String adminKey) {
+  AdminAuth(String adminKey, AdminSessions sessions) {
     this.expectedDigest = Tokens.sha256(adminKey.getBytes(StandardCharsets.UTF_8));
+    this.sessions = sessions;
   }
 
   boolean matches(String candidate) {
@@ -25,6 +27,14 @@ final class AdminAuth implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
+    // A dashboard session (from POST /api/v1/admin/session) stands in for the key: as a bearer
+    // token, or as ?session= for EventSource streams, which cannot set headers.
+    String auth = ctx.request().getHeader("Authorization");
+    String session = auth != null && auth.startsWith("Bearer ") ? auth.substring(7) : ctx.request().getParam("session");
+    if (sessions != null && sessions.valid(session)) {
+      ctx.next();
+      return;
+    }
     String given = ctx.request().getHeader(HEADER);
     if (given == null) {
       ApiError.send(ctx, 401, "UNAUTHORIZED", "missing " + HEADER + " header");

@@ -16,11 +16,17 @@ public final class HttpApi {
   private static final Logger LOG = Logger.getLogger(HttpApi.class.getName());
   private static final long MAX_BODY_BYTES = 64 * 1024;
 
+  /** Dashboard sessions, one table per node (shared by its edge verticles' routers). */
+  private static final java.util.Map<RelayServices, AdminSessions> SESSIONS =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
   private HttpApi() {}
 
   public static Router router(Vertx vertx, RelayServices services) {
     Router router = Router.router(vertx);
-    AdminAuth admin = new AdminAuth(services.adminKey());
+    AdminSessions sessions = SESSIONS.computeIfAbsent(services, k -> new AdminSessions());
+    AdminAuth admin = new AdminAuth(services.adminKey(), sessions);
+    DashboardApi dashboard = new DashboardApi(vertx, services, sessions);
     TokenApi tokens = new TokenApi(services, new EdgeBus(vertx, services.presence()));
     BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
 
@@ -40,6 +46,12 @@ public final class HttpApi {
     router.get("/api/v1/pair/:token/qr.svg").handler(ctx -> qr(ctx, vertx, services, false));
     router.get("/api/v1/pair/:token/qr.png").handler(ctx -> qr(ctx, vertx, services, true));
     router.get("/api/stats").handler(ctx -> stats(ctx, services));
+    router.post("/api/v1/admin/session").handler(new AdminAuth(services.adminKey(), null)).handler(dashboard::openSession);
+    router.get("/api/v1/admin/live").handler(admin).handler(dashboard::live);
+    router.get("/api/v1/admin/logs").handler(admin).handler(dashboard::logs);
+    router.get("/").handler(ctx -> ctx.redirect("/dashboard"));
+    router.get("/dashboard").handler(ctx -> page(ctx, "dashboard.html"));
+    router.get("/chat").handler(ctx -> page(ctx, "chat.html"));
     router.get("/health").handler(ctx -> health(ctx, services));
     router.get("/health/live").handler(ctx -> TokenApi.json(ctx, 200, new JsonObject().put("status", "live")));
     router.get("/health/ready").handler(ctx -> services.state().readinessProblems().onComplete(ar -> {
@@ -62,6 +74,22 @@ public final class HttpApi {
       ApiError.internal(ctx);
     });
     return router;
+  }
+
+  /** A page from src/main/resources/web, read once. */
+  private static final java.util.Map<String, String> PAGES = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static void page(RoutingContext ctx, String name) {
+    String html = PAGES.computeIfAbsent(name, n -> {
+      try (var in = HttpApi.class.getResourceAsStream("/web/" + n)) {
+        return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      } catch (Exception e) {
+        throw new IllegalStateException("missing page " + n, e);
+      }
+    });
+    ctx.response().putHeader("Content-Type", "text/html; charset=utf-8")
+        .putHeader("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline' 'self'; style-src 'unsafe-inline'; connect-src 'self' ws: wss:; img-src 'self' data:")
+        .putHeader("X-Content-Type-Options", "nosniff").end(html);
   }
 
   /** QR code of the pairing link for a valid token (knowing the token is the credential). */
@@ -108,7 +136,7 @@ public final class HttpApi {
   /** GET /metrics: Prometheus text format; behind the admin key unless {@code metrics.open}. */
   public static void metricsRoute(Router router, RelayServices services) {
     var route = router.get("/metrics");
-    if (!services.config().metrics().open()) route.handler(new AdminAuth(services.adminKey()));
+    if (!services.config().metrics().open()) route.handler(new AdminAuth(services.adminKey(), null));
     route.handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
         .end(services.metrics().scrape()));
   }

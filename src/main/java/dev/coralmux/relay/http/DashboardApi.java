@@ -1,0 +1,103 @@
+package dev.coralmux.relay.http;
+
+import dev.coralmux.relay.limits.Limits;
+import dev.coralmux.relay.metrics.DropReason;
+import dev.coralmux.relay.protocol.Role;
+import dev.coralmux.relay.server.RelayServices;
+import dev.coralmux.relay.store.TokenRecord;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/** What the live dashboard reads: a session for the page, a once-a-second figures stream, the log stream. */
+final class DashboardApi {
+  private static final int BUSIEST = 10;
+  private final Vertx vertx;
+  private final RelayServices services;
+  private final AdminSessions sessions;
+
+  DashboardApi(Vertx vertx, RelayServices services, AdminSessions sessions) {
+    this.vertx = vertx;
+    this.services = services;
+    this.sessions = sessions;
+  }
+
+  /** POST /api/v1/admin/session (X-Admin-Key): a short-lived session id for the page. */
+  void openSession(RoutingContext ctx) {
+    TokenApi.json(ctx, 201, new JsonObject().put("session", sessions.open()).put("expires_in_s", AdminSessions.TTL_MS / 1000));
+  }
+
+  /** GET /api/v1/admin/live: server-sent events, one {@code stats} object per second. */
+  void live(RoutingContext ctx) {
+    HttpServerResponse res = sse(ctx);
+    long timer = vertx.setPeriodic(1_000, t -> snapshot().onSuccess(s -> {
+      if (!res.writeQueueFull()) res.write("event: stats\ndata: " + s.encode() + "\n\n");
+    }));
+    snapshot().onSuccess(s -> res.write("event: stats\ndata: " + s.encode() + "\n\n"));
+    res.closeHandler(v -> vertx.cancelTimer(timer));
+  }
+
+  /** GET /api/v1/admin/logs: server-sent events, one log line each (never payloads, token ids only). */
+  void logs(RoutingContext ctx) {
+    HttpServerResponse res = sse(ctx);
+    var context = vertx.getOrCreateContext();
+    Runnable unsubscribe = LogStream.get().subscribe(line -> context.runOnContext(v -> {
+      if (!res.closed() && !res.writeQueueFull()) res.write("event: log\ndata: " + line + "\n\n");
+    }));
+    res.write(": connected\n\n");
+    res.closeHandler(v -> unsubscribe.run());
+  }
+
+  private static HttpServerResponse sse(RoutingContext ctx) {
+    return ctx.response().setChunked(true).putHeader("Content-Type", "text/event-stream")
+        .putHeader("Cache-Control", "no-store").putHeader("X-Accel-Buffering", "no");
+  }
+
+  Future<JsonObject> snapshot() {
+    var m = services.metrics();
+    JsonObject undelivered = new JsonObject();
+    for (DropReason r : DropReason.values()) undelivered.put(r.name().toLowerCase(), m.undeliveredCount(r));
+    return Future.all(services.presence().pairedSessions().otherwise((Long) null), busiest()).map(f -> new JsonObject()
+        .put("node", services.nodeId())
+        .put("nodes", m.clusterMembers())
+        .put("connections", new JsonObject().put("phone", m.connections(Role.PHONE)).put("agent", m.connections(Role.AGENT)))
+        .put("paired_sessions", f.resultAt(0))
+        .put("messages_per_s", m.messagesPerSecond())
+        .put("bytes_per_s", m.bytesPerSecond())
+        .put("undelivered", undelivered)
+        .put("rejections", new JsonObject()
+            .put("rate_limited", m.undeliveredCount(DropReason.RATE_LIMITED))
+            .put("daily_quota", m.undeliveredCount(DropReason.DAILY_QUOTA_EXCEEDED))
+            .put("monthly_quota", m.undeliveredCount(DropReason.MONTHLY_QUOTA_EXCEEDED)))
+        .put("busiest", f.resultAt(1)));
+  }
+
+  /** The tokens that used the most bytes today, by id, with their quota and who is online. */
+  private Future<JsonArray> busiest() {
+    return services.store().list().compose(records -> {
+      List<Future<JsonObject>> rows = new ArrayList<>();
+      for (TokenRecord r : records) {
+        Limits l = services.config().limits().with(r.overrides());
+        rows.add(Future.all(services.limiter().usage(r.hash()), services.presence().locate(r.hash(), Role.PHONE),
+            services.presence().locate(r.hash(), Role.AGENT)).map(f -> new JsonObject()
+            .put("id", r.id()).put("label", r.label())
+            .put("daily_used_bytes", ((dev.coralmux.relay.limits.Usage) f.resultAt(0)).dailyUsedBytes())
+            .put("daily_quota_bytes", l.dailyBytes())
+            .put("phone", f.resultAt(1) != null).put("agent", f.resultAt(2) != null)));
+      }
+      return Future.all(rows).map(f -> {
+        List<JsonObject> all = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) all.add(f.resultAt(i));
+        all.sort(Comparator.comparingLong((JsonObject o) -> o.getLong("daily_used_bytes")).reversed()
+            .thenComparing(o -> !(o.getBoolean("phone") || o.getBoolean("agent"))));
+        return new JsonArray(all.subList(0, Math.min(BUSIEST, all.size())));
+      });
+    });
+  }
+}

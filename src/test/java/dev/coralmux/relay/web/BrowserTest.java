@@ -1,0 +1,181 @@
+package dev.coralmux.relay.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.coralmux.relay.client.ClientOptions;
+import dev.coralmux.relay.client.RelayClient;
+import dev.coralmux.relay.client.RelayListener;
+import dev.coralmux.relay.client.RelayMessage;
+import dev.coralmux.relay.protocol.Role;
+import dev.coralmux.relay.support.Envelopes;
+import dev.coralmux.relay.support.TestRelay;
+import dev.coralmux.relay.support.WsClient;
+import io.vertx.core.json.JsonObject;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/** The dashboard and the chat page in real headless Chromium (Debian's chromium + chromium-driver). */
+class BrowserTest {
+  static final Path SCREENSHOTS = Path.of("target", "screenshots");
+  static WebDriver driver;
+
+  @BeforeAll
+  static void browser() throws Exception {
+    boolean present = new File("/usr/bin/chromium").canExecute() && new File("/usr/bin/chromedriver").canExecute();
+    if (!present) System.err.println("\n*** SKIPPED: chromium and chromium-driver are not installed; CI installs them. ***\n");
+    Assumptions.assumeTrue(present, "chromium/chromedriver not installed (CI installs them; see .ci/run)");
+    ChromeOptions o = new ChromeOptions().setBinary("/usr/bin/chromium").addArguments("--headless=new", "--no-sandbox",
+        "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--window-size=1280,900",
+        "--user-data-dir=" + Files.createTempDirectory("chromium-profile"));
+    driver = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver"))
+        .usingAnyFreePort().build(), o);
+    Files.createDirectories(SCREENSHOTS);
+  }
+
+  @AfterAll
+  static void quit() {
+    if (driver != null) driver.quit();
+  }
+
+  static WebDriverWait waitUpTo(int seconds) {
+    return new WebDriverWait(driver, Duration.ofSeconds(seconds));
+  }
+
+  static void screenshot(String name) throws Exception {
+    Files.write(SCREENSHOTS.resolve(name), ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+  }
+
+  static String text(String id) {
+    return driver.findElement(By.id(id)).getText();
+  }
+
+  @Test
+  void dashboardShowsLiveFiguresAndRevokesATokenFromThePage() throws Exception {
+    try (TestRelay relay = TestRelay.start()) {
+      String token = relay.createToken(new JsonObject().put("label", "browser-test"));
+      String id = new JsonObject(relay.http("GET", "/api/v1/pair", null, TestRelay.ADMIN_KEY).body())
+          .getJsonArray("tokens").getJsonObject(0).getString("id");
+      driver.get(relay.httpUrl() + "/");
+      waitUpTo(20).until(ExpectedConditions.urlContains("/dashboard"));
+      driver.findElement(By.id("admin-key")).sendKeys("wrong key");
+      driver.findElement(By.id("login")).click();
+      waitUpTo(20).until(d -> text("login-error").contains("wrong admin key"));
+      driver.findElement(By.id("admin-key")).sendKeys(TestRelay.ADMIN_KEY);
+      driver.findElement(By.id("login")).click();
+      waitUpTo(20).until(d -> d.findElement(By.id("live")).isDisplayed() && text("phones").equals("0"));
+      assertEquals("", driver.findElement(By.id("admin-key")).getAttribute("value"), "the key is not kept in the page");
+
+      WsClient phone = WsClient.auth(relay.wsUrl(), token, "phone");
+      WsClient agent = WsClient.auth(relay.wsUrl(), token, "agent");
+      phone.expect("status");
+      // Traffic until the page shows it (figures update once a second without reloading).
+      waitUpTo(30).pollingEvery(Duration.ofMillis(100)).until(d -> {
+        phone.send(Envelopes.chat("tick"));
+        agent.nextRaw();
+        return text("phones").equals("1") && text("agents").equals("1") && !text("mps").equals("0")
+            && d.findElements(By.cssSelector("tr[data-token='" + id + "'] td.online")).stream()
+                .anyMatch(td -> td.getText().contains("phone + agent"));
+      });
+      waitUpTo(20).until(d -> !text("log").contains("Waiting for events"));
+      screenshot("dashboard.png");
+
+      driver.findElement(By.cssSelector("button.revoke[data-id='" + id + "']")).click();
+      driver.switchTo().alert().accept();
+      assertEquals(4401, phone.awaitClose());
+      assertEquals(4401, agent.awaitClose());
+      waitUpTo(20).until(d -> text("phones").equals("0") && text("agents").equals("0"));
+      assertTrue(text("action-error").isEmpty(), text("action-error"));
+
+      driver.manage().window().setSize(new Dimension(390, 844)); // a phone-sized window
+      waitUpTo(20).until(d -> (Boolean) ((JavascriptExecutor) d).executeScript(
+          "return document.documentElement.scrollWidth <= window.innerWidth + 1"));
+      screenshot("dashboard-phone.png");
+      driver.manage().window().setSize(new Dimension(1280, 900));
+    }
+  }
+
+  @Test
+  void chatPagePairsByInviteCodeAndTalksEndToEndEncrypted() throws Exception {
+    List<String> relayLog = new CopyOnWriteArrayList<>();
+    Handler capture = new Handler() {
+      @Override
+      public void publish(LogRecord r) {
+        relayLog.add(String.valueOf(r.getMessage()));
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    Logger.getLogger("").addHandler(capture);
+    try (TestRelay relay = TestRelay.start()) {
+      String token = relay.createToken();
+      List<RelayMessage> seenByAgent = new CopyOnWriteArrayList<>();
+      RelayClient[] agent = new RelayClient[1];
+      agent[0] = RelayClient.start(ClientOptions.of(relay.httpUrl(), token, Role.AGENT), new RelayListener() {
+        @Override
+        public void onMessage(RelayMessage m) {
+          if (!m.type().equals("chat.send")) return;
+          seenByAgent.add(m);
+          String text = m.payload().getString("text");
+          agent[0].sendStream(text.substring(0, 5), 1);
+          agent[0].sendStream(text.substring(5), 2);
+          agent[0].sendDone("echo: " + text);
+        }
+      });
+      try {
+        agent[0].connected().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        String code = new JsonObject(relay.http("POST", "/api/v1/invite", new JsonObject().put("token", token).encode(), null)
+            .body()).getString("code");
+        driver.get(relay.httpUrl() + "/chat");
+        driver.findElement(By.id("pair-input")).sendKeys(code);
+        driver.findElement(By.id("pair")).click();
+        waitUpTo(30).until(d -> text("e2e").equals("end-to-end encrypted"));
+        String secret = "hello from the browser " + System.nanoTime();
+        driver.findElement(By.id("message")).sendKeys(secret);
+        driver.findElement(By.id("send")).click();
+        waitUpTo(30).until(d -> d.findElements(By.cssSelector(".msg.agent[data-done='true']")).stream()
+            .anyMatch(e -> e.getText().equals("echo: " + secret)));
+        screenshot("chat.png");
+        assertEquals(1, seenByAgent.size());
+        assertTrue(seenByAgent.get(0).encrypted(), "the browser encrypted its message");
+        assertEquals(secret, seenByAgent.get(0).payload().getString("text"));
+        assertFalse(relayLog.stream().anyMatch(l -> l.contains("hello from the browser")), "the relay logged plaintext");
+        assertFalse(driver.getPageSource().contains(token), "the page does not show the token");
+      } finally {
+        agent[0].close();
+      }
+    } finally {
+      Logger.getLogger("").removeHandler(capture);
+    }
+  }
+}
