@@ -75,7 +75,9 @@ final class DashboardApi {
             .put("rate_limited", m.undeliveredCount(DropReason.RATE_LIMITED))
             .put("daily_quota", m.undeliveredCount(DropReason.DAILY_QUOTA_EXCEEDED))
             .put("monthly_quota", m.undeliveredCount(DropReason.MONTHLY_QUOTA_EXCEEDED)))
-        .put("busiest", f.resultAt(1)));
+        .put("busiest", f.resultAt(1))
+        .put("per_node", services.figures().perNode())
+        .put("total", services.figures().total()));
   }
 
   /** The tokens that used the most bytes today, by id, with their quota and who is online. */

@@ -119,15 +119,16 @@ public final class HttpApi {
     }).onFailure(e -> ApiError.internal(ctx));
   }
 
-  /** GET /api/stats: public aggregate figures, nothing per token. */
+  /** GET /api/stats: public aggregate figures over the whole cluster, nothing per token. */
   private static void stats(RoutingContext ctx, RelayServices services) {
     services.presence().pairedSessions().onComplete(ar -> {
       var m = services.metrics();
+      JsonObject total = services.figures().total(); // every node's latest figures, summed
       TokenApi.json(ctx, 200, new JsonObject()
-          .put("connections", m.connections(Role.PHONE) + m.connections(Role.AGENT))
+          .put("connections", total.getLong("phone") + total.getLong("agent"))
           .put("paired_sessions", ar.succeeded() ? ar.result() : null)
-          .put("messages_per_s", m.messagesPerSecond())
-          .put("bytes_per_s", m.bytesPerSecond())
+          .put("messages_per_s", total.getDouble("messages_per_s"))
+          .put("bytes_per_s", total.getDouble("bytes_per_s"))
           .put("nodes", m.clusterMembers())
           .put("uptime_s", (System.currentTimeMillis() - services.startedAtMillis()) / 1000));
     });

@@ -58,13 +58,20 @@ public final class RelayServer {
   private final RelayServices services;
   private final List<EdgeVerticle> edges;
   private final int port;
+  private final Runnable beforeClose;
   private final Runnable afterClose;
 
-  private RelayServer(Vertx vertx, RelayServices services, List<EdgeVerticle> edges, Runnable afterClose) {
+  /**
+   * @param beforeClose stops periodic work that needs the worker pool Vert.x is about to close
+   * @param afterClose writes what is buffered, once nothing runs any more
+   */
+  private RelayServer(Vertx vertx, RelayServices services, List<EdgeVerticle> edges, Runnable beforeClose,
+                      Runnable afterClose) {
     this.vertx = vertx;
     this.services = services;
     this.edges = edges;
     this.port = edges.get(0).actualPort();
+    this.beforeClose = beforeClose;
     this.afterClose = afterClose;
   }
 
@@ -89,12 +96,12 @@ public final class RelayServer {
       LocalLimiter limiter = new LocalLimiter(System::currentTimeMillis);
       LocalTokenStore store = LocalTokenStore.open(vertx, config.dataDir(), limiter);
       RelayServices services = new RelayServices(config, adminKey, UUID.randomUUID().toString(), false, store,
-          limiter, new LocalPresenceDirectory(), new LocalInviteStore(), new RelayMetrics(), new Membership(), NodeState.standalone(),
+          limiter, new LocalPresenceDirectory(), new LocalInviteStore(), new RelayMetrics(), new Membership(), NodeState.standalone(), new ClusterFigures(),
           System.currentTimeMillis());
       List<EdgeVerticle> edges = deployEdges(vertx, services);
-      vertx.setPeriodic(config.flushIntervalMs(), t -> store.flush()
+      long flushTimer = vertx.setPeriodic(config.flushIntervalMs(), t -> store.flush()
           .onFailure(e -> LOG.warning("could not write usage counters: " + e.getMessage())));
-      return new RelayServer(vertx, services, edges, () -> {
+      return new RelayServer(vertx, services, edges, () -> vertx.cancelTimer(flushTimer), () -> {
         try {
           store.flushBlocking();
         } catch (IOException e) {
@@ -134,12 +141,12 @@ public final class RelayServer {
       RelayServices services = new RelayServices(config, config.adminKey(), joined.nodeId(), true,
           new RedisTokenStore(scripts), limiter, new RedisPresenceDirectory(scripts, joined.nodeId(), joined::isMember),
           new RedisInviteStore(scripts),
-          metrics, membership, state, System.currentTimeMillis());
+          metrics, membership, state, new ClusterFigures(), System.currentTimeMillis());
       List<EdgeVerticle> edges = deployEdges(vertx, services);
       vertx.setPeriodic(1_000, t -> limiter.reconcile());
       LOG.info("node " + joined.nodeId() + " joined cluster " + cluster.clusterName() + " with "
           + joined.clusterManager().getNodes().size() + " member(s)");
-      return new RelayServer(vertx, services, edges, () -> { });
+      return new RelayServer(vertx, services, edges, () -> { }, () -> { });
     } catch (RuntimeException e) {
       vertx.close();
       throw e;
@@ -159,6 +166,7 @@ public final class RelayServer {
   private static List<EdgeVerticle> deployEdges(Vertx vertx, RelayServices services) {
     serveMetricsPort(vertx, services);
     vertx.setPeriodic(1_000, t -> services.metrics().sampleRates());
+    services.figures().start(vertx, services.nodeId(), services.metrics());
     if (services.config().tls().mode().equals("acme")) {
       try {
         new AcmeCertificates(vertx, services.config()).start(services.config().host());
@@ -227,6 +235,7 @@ public final class RelayServer {
 
   /** Stops serving (closing every connection with 1001), leaves the cluster, writes what is buffered. Blocking. */
   public void stop() {
+    beforeClose.run();
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {

@@ -28,4 +28,5 @@ public record RelayServices(
     RelayMetrics metrics,
     Membership membership,
     NodeState state,
+    ClusterFigures figures,
     long startedAtMillis) {}

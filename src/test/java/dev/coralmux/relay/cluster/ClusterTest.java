@@ -60,6 +60,20 @@ class ClusterTest {
   }
 
   @Test
+  void statsAndTheDashboardSeeTheWholeCluster() {
+    String token = node(0).createToken();
+    try (WsClient phone = WsClient.auth(node(0).wsUrl(), token, "phone");
+         WsClient agent = WsClient.auth(node(1).wsUrl(), token, "agent")) {
+      phone.expect("status");
+      // Node 3 holds neither side, yet counts both: every node publishes its figures to all.
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> {
+        JsonObject stats = new JsonObject(node(2).http("GET", "/api/stats", null, null).body());
+        return stats.getLong("connections") >= 2 && stats.getInteger("nodes") == 3;
+      });
+    }
+  }
+
+  @Test
   void orderIsKeptPerDirectionAcrossNodesWithoutDuplicates() {
     String token = node(0).createToken(new JsonObject().put("limits",
         new JsonObject().put("phone_per_min", 100_000).put("agent_per_min", 100_000)));

@@ -32,12 +32,14 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.FluentWait;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** The dashboard and the chat page in real headless Chromium (Debian's chromium + chromium-driver). */
@@ -64,8 +66,9 @@ class BrowserTest {
     if (driver != null) driver.quit();
   }
 
-  static WebDriverWait waitUpTo(int seconds) {
-    return new WebDriverWait(driver, Duration.ofSeconds(seconds));
+  /** The page re-renders its figures every second, so an element found a moment ago may be replaced: retry. */
+  static FluentWait<WebDriver> waitUpTo(int seconds) {
+    return new WebDriverWait(driver, Duration.ofSeconds(seconds)).ignoring(StaleElementReferenceException.class);
   }
 
   static void screenshot(String name) throws Exception {
@@ -106,8 +109,11 @@ class BrowserTest {
       waitUpTo(20).until(d -> !text("log").contains("Waiting for events"));
       screenshot("dashboard.png");
 
-      driver.findElement(By.cssSelector("button.revoke[data-id='" + id + "']")).click();
-      driver.switchTo().alert().accept();
+      waitUpTo(20).until(d -> {
+        d.findElement(By.cssSelector("button.revoke[data-id='" + id + "']")).click();
+        return true;
+      });
+      waitUpTo(20).until(ExpectedConditions.alertIsPresent()).accept();
       assertEquals(4401, phone.awaitClose());
       assertEquals(4401, agent.awaitClose());
       waitUpTo(20).until(d -> text("phones").equals("0") && text("agents").equals("0"));
