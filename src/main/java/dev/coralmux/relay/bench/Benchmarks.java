@@ -44,7 +44,7 @@ public final class Benchmarks {
   }
 
   /** Idle memory per authenticated connection, measured by the relay itself (heap after GC, RSS). */
-  public static JsonObject idle(String relayHttp, String adminKey, String wsUrl, int connections, int sources) {
+  public static JsonObject idle(String relayHttp, String adminKey, String wsUrl, int connections, int sources, int holdSeconds) {
     try (ConnectionBench b = new ConnectionBench(wsUrl, sources)) {
       List<String> tokens = BenchTokens.make(relayHttp, adminKey, Math.max(1, connections / 2));
       JsonObject before = BenchTokens.memory(relayHttp, adminKey);
@@ -53,6 +53,10 @@ public final class Benchmarks {
       long n = after.getLong("sockets") - before.getLong("sockets");
       double heapPer = (after.getLong("heap_used_after_gc_bytes") - before.getLong("heap_used_after_gc_bytes")) / (double) n;
       double rssPer = (after.getLong("rss_bytes") - before.getLong("rss_bytes")) / (double) n;
+      if (holdSeconds > 0) {
+        System.out.println("holding " + n + " connections for " + holdSeconds + " s");
+        Thread.sleep(holdSeconds * 1000L); // the operator asked to look at the relay meanwhile
+      }
       open.forEach(WebSocket::close);
       return new JsonObject().put("scenario", "idle").put("target", "relay").put("connections", n)
           .put("heap_per_connection_bytes", Math.round(heapPer)).put("rss_per_connection_bytes", Math.round(rssPer))

@@ -155,10 +155,14 @@ final class BenchCommand {
 
     @Option(names = "--connections", defaultValue = "10000") int connections;
 
+    @Option(names = "--hold", defaultValue = "0", description = "Keep the connections open this many seconds after measuring "
+        + "(to inspect the relay, e.g. with jcmd GC.class_histogram).")
+    int holdSeconds;
+
     @Override
     public Integer call() throws Exception {
       JsonObject r = Benchmarks.idle(bench.relay.base(), bench.adminKey, bench.wsOf(bench.phoneUrl), connections,
-          bench.sourceAddresses);
+          bench.sourceAddresses, holdSeconds);
       System.out.println(r.encodePrettily());
       appendJson(bench.out, r);
       return 0;

@@ -31,7 +31,7 @@ class BenchSmokeTest {
       assertEquals(1, open.size());
       assertTrue(open.get(0).delivered() > 0 && open.get(0).p99Micros() > 0, open.get(0)::summary);
 
-      JsonObject idle = Benchmarks.idle(relay.httpUrl(), TestRelay.ADMIN_KEY, relay.wsUrl(), 20, 1);
+      JsonObject idle = Benchmarks.idle(relay.httpUrl(), TestRelay.ADMIN_KEY, relay.wsUrl(), 20, 1, 0);
       assertEquals(20L, idle.getLong("connections"));
       JsonObject churn = Benchmarks.churn(relay.httpUrl(), TestRelay.ADMIN_KEY, relay.wsUrl(), 2, 0.5, 1);
       assertTrue(churn.getLong("completed") > 0, churn::encode);
