@@ -16,15 +16,11 @@ public final class HttpApi {
   private static final Logger LOG = Logger.getLogger(HttpApi.class.getName());
   private static final long MAX_BODY_BYTES = 64 * 1024;
 
-  /** Dashboard sessions, one table per node (shared by its edge verticles' routers). */
-  private static final java.util.Map<RelayServices, AdminSessions> SESSIONS =
-      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
-
   private HttpApi() {}
 
   public static Router router(Vertx vertx, RelayServices services) {
     Router router = Router.router(vertx);
-    AdminSessions sessions = SESSIONS.computeIfAbsent(services, k -> new AdminSessions());
+    AdminSessions sessions = services.sessions();
     AdminAuth admin = new AdminAuth(services.adminKey(), sessions);
     DashboardApi dashboard = new DashboardApi(vertx, services, sessions);
     TokenApi tokens = new TokenApi(services, new EdgeBus(vertx, services.presence()));

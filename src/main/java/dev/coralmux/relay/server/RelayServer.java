@@ -11,6 +11,7 @@ import dev.coralmux.relay.config.ClusterConfig;
 import dev.coralmux.relay.config.ConfigException;
 import dev.coralmux.relay.config.RelayConfig;
 import dev.coralmux.relay.edge.EdgeVerticle;
+import dev.coralmux.relay.http.AdminSessions;
 import dev.coralmux.relay.http.HttpApi;
 import dev.coralmux.relay.invite.LocalInviteStore;
 import dev.coralmux.relay.limits.LocalLimiter;
@@ -96,7 +97,7 @@ public final class RelayServer {
       LocalLimiter limiter = new LocalLimiter(System::currentTimeMillis);
       LocalTokenStore store = LocalTokenStore.open(vertx, config.dataDir(), limiter);
       RelayServices services = new RelayServices(config, adminKey, UUID.randomUUID().toString(), false, store,
-          limiter, new LocalPresenceDirectory(), new LocalInviteStore(), new RelayMetrics(), new Membership(), NodeState.standalone(), new ClusterFigures(),
+          limiter, new LocalPresenceDirectory(), new LocalInviteStore(), new RelayMetrics(), new Membership(), NodeState.standalone(), new ClusterFigures(), new AdminSessions(),
           System.currentTimeMillis());
       List<EdgeVerticle> edges = deployEdges(vertx, services);
       long flushTimer = vertx.setPeriodic(config.flushIntervalMs(), t -> store.flush()
@@ -141,7 +142,7 @@ public final class RelayServer {
       RelayServices services = new RelayServices(config, config.adminKey(), joined.nodeId(), true,
           new RedisTokenStore(scripts), limiter, new RedisPresenceDirectory(scripts, joined.nodeId(), joined::isMember),
           new RedisInviteStore(scripts),
-          metrics, membership, state, new ClusterFigures(), System.currentTimeMillis());
+          metrics, membership, state, new ClusterFigures(), new AdminSessions(), System.currentTimeMillis());
       List<EdgeVerticle> edges = deployEdges(vertx, services);
       vertx.setPeriodic(1_000, t -> limiter.reconcile());
       LOG.info("node " + joined.nodeId() + " joined cluster " + cluster.clusterName() + " with "

@@ -2,6 +2,7 @@ package dev.coralmux.relay.server;
 
 import dev.coralmux.relay.cluster.Membership;
 import dev.coralmux.relay.config.RelayConfig;
+import dev.coralmux.relay.http.AdminSessions;
 import dev.coralmux.relay.invite.InviteStore;
 import dev.coralmux.relay.limits.Limiter;
 import dev.coralmux.relay.metrics.RelayMetrics;
@@ -29,4 +30,5 @@ public record RelayServices(
     Membership membership,
     NodeState state,
     ClusterFigures figures,
+    AdminSessions sessions,
     long startedAtMillis) {}
