@@ -3,6 +3,7 @@ package dev.coralmux.relay.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.coralmux.relay.support.ExternalTools;
 import dev.coralmux.relay.support.RelayProcess;
 import dev.coralmux.relay.support.TestRelay;
 import dev.coralmux.relay.support.TlsProbe;
@@ -15,7 +16,6 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,9 +26,7 @@ class AcmeTest {
 
   @Test
   void obtainsServesAndRenewsACertificate() throws Exception {
-    boolean pebble = new ProcessBuilder("sh", "-c", "command -v pebble").start().waitFor() == 0;
-    if (!pebble) System.err.println("\n*** SKIPPED: pebble (ACME test server) is not installed; CI installs it. ***\n");
-    Assumptions.assumeTrue(pebble, "pebble not installed (CI installs it; see .ci/run)");
+    String pebble = ExternalTools.require("pebble", "the ACME test");
     Path dir = Files.createTempDirectory("coralmux-acme");
     Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
         "-keyout", dir.resolve("pebble-key.pem").toString(), "-out", dir.resolve("pebble-cert.pem").toString(),
@@ -46,7 +44,7 @@ class AcmeTest {
         .put("httpPort", httpPort).put("tlsPort", RelayProcess.freePort())
         .put("ocspResponderURL", "").put("externalAccountBindingRequired", false));
     Files.writeString(dir.resolve("pebble.json"), conf.encode());
-    ProcessBuilder pb = new ProcessBuilder("pebble", "-config", dir.resolve("pebble.json").toString())
+    ProcessBuilder pb = new ProcessBuilder(pebble, "-config", dir.resolve("pebble.json").toString())
         .redirectErrorStream(true).redirectOutput(dir.resolve("pebble.log").toFile());
     pb.environment().put("PEBBLE_VA_NOSLEEP", "1");
     pb.environment().put("PEBBLE_WFE_NONCEREJECT", "0");

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * The cluster {@code scripts/cluster-up.sh} starts (Redis, 3 relay JVMs, nginx), in a directory
@@ -31,14 +30,7 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   public static LocalCluster start() throws Exception {
-    for (String tool : List.of("redis-server", "nginx")) {
-      boolean present = new ProcessBuilder("sh", "-c", "command -v " + tool).start().waitFor() == 0;
-      if (!present) {
-        System.err.println("\n*** SKIPPED: " + tool + " is not installed; the load-balanced cluster test needs it "
-            + "(apt-get install -y redis-server nginx). CI installs it. ***\n");
-      }
-      Assumptions.assumeTrue(present, tool + " not installed (CI installs it; see .ci/run)");
-    }
+    for (String tool : List.of("redis-server", "nginx")) ExternalTools.require(tool, "the load-balanced cluster test");
     return new LocalCluster(Files.createTempDirectory("coralmux-cluster"));
   }
 

@@ -7,12 +7,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real {@code redis-server} on a free loopback port, with no persistence, stopped by {@link #close()}.
- * CI installs Redis (see .ci/run); on a machine without it the tests that need it are skipped
- * with a loud message rather than failing for the wrong reason.
+ * CI installs Redis (see .ci/run); elsewhere {@link ExternalTools} skips loudly without it.
  */
 public final class RedisServer implements AutoCloseable {
   private final Process process;
@@ -23,21 +21,8 @@ public final class RedisServer implements AutoCloseable {
     this.port = port;
   }
 
-  public static String binary() {
-    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
-      Path p = Path.of(dir, "redis-server");
-      if (Files.isExecutable(p)) return p.toString();
-    }
-    return null;
-  }
-
   public static RedisServer start() {
-    String bin = binary();
-    if (bin == null) {
-      System.err.println("\n*** SKIPPED: redis-server is not installed; cluster tests need it "
-          + "(apt-get install -y redis-server). CI installs it. ***\n");
-    }
-    Assumptions.assumeTrue(bin != null, "redis-server not installed (CI installs it; see .ci/run)");
+    String bin = ExternalTools.require("redis-server", "the cluster tests");
     int port = RelayProcess.freePort();
     try {
       Process p = new ProcessBuilder(bin, "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "",

@@ -10,6 +10,7 @@ import dev.coralmux.relay.client.RelayListener;
 import dev.coralmux.relay.client.RelayMessage;
 import dev.coralmux.relay.protocol.Role;
 import dev.coralmux.relay.support.Envelopes;
+import dev.coralmux.relay.support.ExternalTools;
 import dev.coralmux.relay.support.TestRelay;
 import dev.coralmux.relay.support.WsClient;
 import io.vertx.core.json.JsonObject;
@@ -25,7 +26,6 @@ import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -49,14 +49,13 @@ class BrowserTest {
 
   @BeforeAll
   static void browser() throws Exception {
-    boolean present = new File("/usr/bin/chromium").canExecute() && new File("/usr/bin/chromedriver").canExecute();
-    if (!present) System.err.println("\n*** SKIPPED: chromium and chromium-driver are not installed; CI installs them. ***\n");
-    Assumptions.assumeTrue(present, "chromium/chromedriver not installed (CI installs them; see .ci/run)");
-    ChromeOptions o = new ChromeOptions().setBinary("/usr/bin/chromium").addArguments("--headless=new", "--no-sandbox",
+    String chromium = ExternalTools.require("chromium", "the browser tests");
+    String chromedriver = ExternalTools.require("chromedriver", "the browser tests");
+    ChromeOptions o = new ChromeOptions().setBinary(chromium).addArguments("--headless=new", "--no-sandbox",
         "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--window-size=1280,900",
         "--user-data-dir=" + Files.createTempDirectory("chromium-profile"));
-    driver = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver"))
+    driver = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(new File(chromedriver))
         .usingAnyFreePort().build(), o);
     Files.createDirectories(SCREENSHOTS);
   }
