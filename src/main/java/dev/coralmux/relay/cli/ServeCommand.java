@@ -4,7 +4,7 @@ import dev.coralmux.relay.config.ClusterConfig;
 import dev.coralmux.relay.config.ConfigException;
 import dev.coralmux.relay.config.ConfigLoader;
 import dev.coralmux.relay.config.RelayConfig;
-import dev.coralmux.relay.server.JsonLogFormatter;
+import dev.coralmux.relay.logging.JsonLogFormatter;
 import dev.coralmux.relay.server.RelayServer;
 import dev.coralmux.relay.store.StoreException;
 import java.nio.file.Path;
@@ -63,7 +63,7 @@ final class ServeCommand implements Callable<Integer> {
     String shownHost = cfg.host().equals("0.0.0.0") ? "127.0.0.1" : cfg.host();
     System.out.printf("CoralMux relay listening on http://%s:%d (WebSocket: ws://%s:%d/ws), %s%n",
         shownHost, server.port(), shownHost, server.port(), cluster.enabled()
-            ? "cluster mode, node " + server.services().nodeId()
+            ? "cluster mode, node " + server.nodeId()
             : "standalone mode, data in " + cfg.dataDir().toAbsolutePath());
     System.out.flush();
     try {

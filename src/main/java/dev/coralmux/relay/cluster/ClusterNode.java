@@ -1,5 +1,6 @@
 package dev.coralmux.relay.cluster;
 
+import dev.coralmux.relay.routing.Membership;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
@@ -103,9 +104,9 @@ public final class ClusterNode {
           default -> RedisClientType.STANDALONE;
         })
         .setEndpoints(c.redisEndpoints())
-        .setMaxPoolSize(32)
-        .setMaxPoolWaiting(100_000)
-        .setMaxWaitingHandlers(100_000);
+        .setMaxPoolSize(c.redisPoolSize())
+        .setMaxPoolWaiting(c.redisPoolWaiting())
+        .setMaxWaitingHandlers(c.redisMaxWaitingHandlers());
     if (!c.redisMasterName().isEmpty()) o.setMasterName(c.redisMasterName());
     if (!c.redisPassword().isEmpty()) o.setPassword(c.redisPassword());
     return Redis.createClient(vertx, o);

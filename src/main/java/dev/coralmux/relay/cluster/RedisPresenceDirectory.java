@@ -25,11 +25,14 @@ public final class RedisPresenceDirectory implements PresenceDirectory {
   private final RedisScripts redis;
   private final String nodeId;
   private final Predicate<String> nodeAlive;
+  private final long ttlMs;
 
-  public RedisPresenceDirectory(RedisScripts redis, String nodeId, Predicate<String> nodeAlive) {
+  /** @param ttlMs how long a token's directory entry (and its epoch counter) outlives its last connection */
+  public RedisPresenceDirectory(RedisScripts redis, String nodeId, Predicate<String> nodeAlive, long ttlMs) {
     this.redis = redis;
     this.nodeId = nodeId;
     this.nodeAlive = nodeAlive;
+    this.ttlMs = ttlMs;
   }
 
   /** A parsed directory entry. */
@@ -44,7 +47,8 @@ public final class RedisPresenceDirectory implements PresenceDirectory {
   @Override
   public Future<Registration> register(String hash, Role role, String address, long connId) {
     String value = nodeId + "|" + address + "|" + connId;
-    return redis.run(REGISTER, new String[] {RedisKeys.presence(hash)}, role.wire(), role.peer().wire(), value)
+    return redis.run(REGISTER, new String[] {RedisKeys.presence(hash)}, role.wire(), role.peer().wire(), value,
+        Long.toString(ttlMs))
         .map(r -> {
           Entry self = Entry.parse(r.get(0).toString());
           Entry replaced = alive(hash, role, Entry.parse(r.get(1).toString()));

@@ -13,6 +13,9 @@ import java.util.Map;
  *
  * @param members Hazelcast TCP-IP members as {@code host} or {@code host:port}
  * @param maxNoHeartbeatSeconds how long a silent member stays in the cluster (Hazelcast's default is 60)
+ * @param redisPoolSize connections to Redis per node; redisPoolWaiting and redisMaxWaitingHandlers
+ *     bound the requests that may wait for one
+ * @param presenceTtlMs how long a token's presence entry (and epoch counter) outlives its last connection
  */
 public record ClusterConfig(
     boolean enabled,
@@ -29,7 +32,11 @@ public record ClusterConfig(
     List<String> redisEndpoints,
     String redisMasterName,
     String redisPassword,
-    long redisTimeoutMs) {
+    long redisTimeoutMs,
+    int redisPoolSize,
+    int redisPoolWaiting,
+    int redisMaxWaitingHandlers,
+    long presenceTtlMs) {
 
   public static final Path DEFAULT_FILE = Path.of("conf", "cluster.json");
 
@@ -64,6 +71,10 @@ public record ClusterConfig(
     String master = redis.string("master_name", "");
     String password = redis.string("password", "");
     long timeout = redis.number("timeout_ms", 2_000, 50, 60_000);
+    int poolSize = redis.integer("pool_size", 32, 1, 1_024);
+    int poolWaiting = redis.integer("pool_waiting", 100_000, 1, 10_000_000);
+    int waitingHandlers = redis.integer("max_waiting_handlers", 100_000, 1, 10_000_000);
+    long presenceTtlS = redis.number("presence_ttl_s", 2_592_000, 60, 31_536_000);
     redis.rejectUnknownKeys();
     root.rejectUnknownKeys();
 
@@ -98,6 +109,7 @@ public record ClusterConfig(
     }
     if (!problems.isEmpty()) throw new ConfigException(problems);
     return new ClusterConfig(enabled, name, bindHost, publicHost, port, members, kubernetes, serviceDns, heartbeat,
-        maxNoHeartbeat, type, endpoints, master, password, timeout);
+        maxNoHeartbeat, type, endpoints, master, password, timeout, poolSize, poolWaiting, waitingHandlers,
+        presenceTtlS * 1000);
   }
 }

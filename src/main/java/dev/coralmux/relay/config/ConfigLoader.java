@@ -46,6 +46,10 @@ public final class ConfigLoader {
         l.integer("agent_per_min", d.agentPerMin(), 0, 1_000_000_000),
         l.number("daily_bytes", d.dailyBytes(), 0, Long.MAX_VALUE / 4),
         l.number("monthly_bytes", d.monthlyBytes(), 0, Long.MAX_VALUE / 4));
+    String onLimiterError = l.string("on_limiter_error", RelayConfig.ALLOW);
+    if (!onLimiterError.equals(RelayConfig.ALLOW) && !onLimiterError.equals(RelayConfig.REFUSE)) {
+      problems.add("limits.on_limiter_error: must be \"allow\" or \"refuse\", got \"" + onLimiterError + "\"");
+    }
     l.rejectUnknownKeys();
 
     ConfigSection w = root.section("websocket");
@@ -55,7 +59,11 @@ public final class ConfigLoader {
         w.number("heartbeat_interval_ms", 30_000, 100, 3_600_000),
         w.number("send_queue_bytes", 8L * 1024 * 1024, 1024, Integer.MAX_VALUE),
         w.number("slow_consumer_timeout_ms", 30_000, 100, 3_600_000),
-        hardMax == 0 ? Math.min(Integer.MAX_VALUE, 2 * limits.maxMessageBytes()) : hardMax);
+        hardMax == 0 ? Math.min(Integer.MAX_VALUE, 2 * limits.maxMessageBytes()) : hardMax,
+        w.number("close_grace_ms", 3_000, 100, 60_000),
+        w.integer("max_pending_decisions", 64, 1, 100_000),
+        w.number("max_pending_decision_bytes", 8L * 1024 * 1024, 1024, Integer.MAX_VALUE),
+        w.integer("max_held_deliveries", 64, 1, 100_000));
     w.rejectUnknownKeys();
     if (ws.hardMaxMessageBytes() < limits.maxMessageBytes()) {
       problems.add("websocket.hard_max_message_bytes: must be at least limits.max_message_bytes ("
@@ -132,7 +140,7 @@ public final class ConfigLoader {
     }
     if (!problems.isEmpty()) throw new ConfigException(problems);
     return new RelayConfig(host, port, publicUrl, Path.of(dataDir), adminKey, eventLoops, limits, ws, flushMs, reg,
-        drainMs, metrics, logFormat, tls, invite);
+        drainMs, metrics, logFormat, tls, invite, onLimiterError);
   }
 
   private static int envInt(Map<String, String> env, String name, int def, List<String> problems) {

@@ -23,7 +23,12 @@ public record RelayConfig(
     Metrics metrics,
     String logFormat,
     Tls tls,
-    Invite invite) {
+    Invite invite,
+    String onLimiterError) {
+
+  /** {@code limits.on_limiter_error}: what a failed limit check decides. */
+  public static final String ALLOW = "allow";
+  public static final String REFUSE = "refuse";
 
   /** Invite codes: lifetime, and failed redemptions allowed per client IP per 10 minutes. */
   public record Invite(long ttlMs, int failuresPerIp) {}
@@ -52,9 +57,17 @@ public record RelayConfig(
   /** Prometheus {@code /metrics}: behind the admin key unless {@code open}; on its own port if {@code port} > 0. */
   public record Metrics(boolean open, int port) {}
 
-  /** WebSocket edge settings. */
+  /**
+   * WebSocket edge settings.
+   *
+   * @param closeGraceMs after a close frame, how long a client gets before its TCP connection is cut
+   * @param maxPendingDecisions limit checks one connection may have in flight before its socket is paused
+   * @param maxPendingDecisionBytes bytes the messages waiting for those checks may hold before the pause
+   * @param maxHeldDeliveries messages held for a connection still completing its auth
+   */
   public record WebSocket(long authTimeoutMs, long heartbeatIntervalMs, long sendQueueBytes,
-                          long slowConsumerTimeoutMs, long hardMaxMessageBytes) {}
+                          long slowConsumerTimeoutMs, long hardMaxMessageBytes, long closeGraceMs,
+                          int maxPendingDecisions, long maxPendingDecisionBytes, int maxHeldDeliveries) {}
 
   /** Self-service token registration ({@code POST /api/v1/register}). */
   public record Registration(boolean enabled, int perIpPerHour, List<String> trustedProxies) {}

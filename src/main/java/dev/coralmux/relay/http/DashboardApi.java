@@ -3,7 +3,6 @@ package dev.coralmux.relay.http;
 import dev.coralmux.relay.limits.Limits;
 import dev.coralmux.relay.metrics.DropReason;
 import dev.coralmux.relay.protocol.Role;
-import dev.coralmux.relay.server.RelayServices;
 import dev.coralmux.relay.store.TokenRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -19,13 +18,13 @@ import java.util.List;
 final class DashboardApi {
   private static final int BUSIEST = 10;
   private final Vertx vertx;
-  private final RelayServices services;
+  private final HttpDependencies deps;
   private final AdminSessions sessions;
 
-  DashboardApi(Vertx vertx, RelayServices services, AdminSessions sessions) {
+  DashboardApi(Vertx vertx, HttpDependencies deps) {
     this.vertx = vertx;
-    this.services = services;
-    this.sessions = sessions;
+    this.deps = deps;
+    this.sessions = deps.sessions();
   }
 
   /** POST /api/v1/admin/session (X-Admin-Key): a short-lived session id for the page. */
@@ -60,11 +59,11 @@ final class DashboardApi {
   }
 
   Future<JsonObject> snapshot() {
-    var m = services.metrics();
+    var m = deps.metrics();
     JsonObject undelivered = new JsonObject();
     for (DropReason r : DropReason.values()) undelivered.put(r.name().toLowerCase(), m.undeliveredCount(r));
-    return Future.all(services.presence().pairedSessions().otherwise((Long) null), busiest()).map(f -> new JsonObject()
-        .put("node", services.nodeId())
+    return Future.all(deps.presence().pairedSessions().otherwise((Long) null), busiest()).map(f -> new JsonObject()
+        .put("node", deps.nodeId())
         .put("nodes", m.clusterMembers())
         .put("connections", new JsonObject().put("phone", m.connections(Role.PHONE)).put("agent", m.connections(Role.AGENT)))
         .put("paired_sessions", f.resultAt(0))
@@ -76,18 +75,18 @@ final class DashboardApi {
             .put("daily_quota", m.undeliveredCount(DropReason.DAILY_QUOTA_EXCEEDED))
             .put("monthly_quota", m.undeliveredCount(DropReason.MONTHLY_QUOTA_EXCEEDED)))
         .put("busiest", f.resultAt(1))
-        .put("per_node", services.figures().perNode())
-        .put("total", services.figures().total()));
+        .put("per_node", deps.figures().perNode())
+        .put("total", deps.figures().total()));
   }
 
   /** The tokens that used the most bytes today, by id, with their quota and who is online. */
   private Future<JsonArray> busiest() {
-    return services.store().list().compose(records -> {
+    return deps.store().list().compose(records -> {
       List<Future<JsonObject>> rows = new ArrayList<>();
       for (TokenRecord r : records) {
-        Limits l = services.config().limits().with(r.overrides());
-        rows.add(Future.all(services.limiter().usage(r.hash()), services.presence().locate(r.hash(), Role.PHONE),
-            services.presence().locate(r.hash(), Role.AGENT)).map(f -> new JsonObject()
+        Limits l = deps.config().limits().with(r.overrides());
+        rows.add(Future.all(deps.limiter().usage(r.hash()), deps.presence().locate(r.hash(), Role.PHONE),
+            deps.presence().locate(r.hash(), Role.AGENT)).map(f -> new JsonObject()
             .put("id", r.id()).put("label", r.label())
             .put("daily_used_bytes", ((dev.coralmux.relay.limits.Usage) f.resultAt(0)).dailyUsedBytes())
             .put("daily_quota_bytes", l.dailyBytes())

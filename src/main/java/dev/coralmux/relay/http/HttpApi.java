@@ -2,7 +2,6 @@ package dev.coralmux.relay.http;
 
 import dev.coralmux.relay.protocol.Role;
 import dev.coralmux.relay.routing.EdgeBus;
-import dev.coralmux.relay.server.RelayServices;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -11,19 +10,36 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** The HTTP routes of a node: the token API and {@code /health} (WebSocket upgrades go to the edge). */
+/**
+ * The HTTP routes of a node: the token API, invites, dashboard, {@code /health} and metrics
+ * (WebSocket upgrades go to the edge). Built once per node, so its per-IP limiters count every
+ * request the node gets; each edge verticle asks for its own {@link Router} over them.
+ */
 public final class HttpApi {
   private static final Logger LOG = Logger.getLogger(HttpApi.class.getName());
   private static final long MAX_BODY_BYTES = 64 * 1024;
 
-  private HttpApi() {}
+  private final Vertx vertx;
+  private final HttpDependencies deps;
+  private final AdminAuth admin;
+  private final AdminAuth adminKeyOnly;
+  private final DashboardApi dashboard;
+  private final TokenApi tokens;
+  private final InviteApi invites;
 
-  public static Router router(Vertx vertx, RelayServices services) {
+  public HttpApi(Vertx vertx, HttpDependencies deps) {
+    this.vertx = vertx;
+    this.deps = deps;
+    this.admin = new AdminAuth(deps.adminKey(), deps.sessions());
+    this.adminKeyOnly = new AdminAuth(deps.adminKey(), null);
+    this.dashboard = new DashboardApi(vertx, deps);
+    this.tokens = new TokenApi(deps.config(), deps.store(), deps.limiter(), deps.presence(),
+        new EdgeBus(vertx, deps.presence()));
+    this.invites = new InviteApi(deps.config(), deps.store(), deps.invites(), deps.metrics());
+  }
+
+  public Router router() {
     Router router = Router.router(vertx);
-    AdminSessions sessions = services.sessions();
-    AdminAuth admin = new AdminAuth(services.adminKey(), sessions);
-    DashboardApi dashboard = new DashboardApi(vertx, services, sessions);
-    TokenApi tokens = new TokenApi(services, new EdgeBus(vertx, services.presence()));
     BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
 
     // Upgrades never reach the router (the edge takes them); a plain request to /ws learns why.
@@ -36,28 +52,26 @@ public final class HttpApi {
     router.get("/api/v1/pair/:token/usage").handler(tokens::usage);
     router.delete("/api/v1/pair/:token").handler(admin).handler(tokens::revoke);
     router.post("/api/v1/register").handler(body).handler(tokens::register);
-    InviteApi invites = new InviteApi(services);
     router.post("/api/v1/invite").handler(body).handler(invites::create);
     router.post("/api/v1/invite/:code").handler(invites::redeem);
-    router.get("/api/v1/pair/:token/qr.svg").handler(ctx -> qr(ctx, vertx, services, false));
-    router.get("/api/v1/pair/:token/qr.png").handler(ctx -> qr(ctx, vertx, services, true));
-    router.get("/api/stats").handler(ctx -> stats(ctx, services));
-    router.post("/api/v1/admin/session").handler(new AdminAuth(services.adminKey(), null)).handler(dashboard::openSession);
+    router.get("/api/v1/pair/:token/qr.svg").handler(ctx -> qr(ctx, false));
+    router.get("/api/v1/pair/:token/qr.png").handler(ctx -> qr(ctx, true));
+    router.get("/api/stats").handler(this::stats);
+    router.post("/api/v1/admin/session").handler(adminKeyOnly).handler(dashboard::openSession);
     router.get("/api/v1/admin/live").handler(admin).handler(dashboard::live);
     router.get("/api/v1/admin/logs").handler(admin).handler(dashboard::logs);
     router.get("/").handler(ctx -> ctx.redirect("/dashboard"));
     router.get("/dashboard").handler(ctx -> page(ctx, "dashboard.html"));
     router.get("/chat").handler(ctx -> page(ctx, "chat.html"));
-    router.get("/health").handler(ctx -> health(ctx, services));
+    router.get("/health").handler(this::health);
     router.get("/health/live").handler(ctx -> TokenApi.json(ctx, 200, new JsonObject().put("status", "live")));
-    router.get("/health/ready").handler(ctx -> services.state().readinessProblems().onComplete(ar -> {
+    router.get("/health/ready").handler(ctx -> deps.state().readinessProblems().onComplete(ar -> {
       var problems = ar.succeeded() ? ar.result() : java.util.List.of("readiness check failed");
       TokenApi.json(ctx, problems.isEmpty() ? 200 : 503, new JsonObject()
           .put("status", problems.isEmpty() ? "ready" : "not ready")
           .put("problems", new io.vertx.core.json.JsonArray(problems)));
     }));
-    router.get("/api/v1/admin/memory").handler(admin).handler(ctx -> memory(ctx, vertx, services));
-    if (services.config().metrics().port() == 0) metricsRoute(router, services);
+    if (deps.config().metrics().port() == 0) metricsRoute(router);
 
     router.errorHandler(404, ctx -> ApiError.notFound(ctx, "no such route: " + ctx.request().path()));
     router.errorHandler(405, ctx -> ApiError.send(ctx, 405, "METHOD_NOT_ALLOWED",
@@ -66,10 +80,17 @@ public final class HttpApi {
         "request bodies are limited to " + MAX_BODY_BYTES + " bytes"));
     router.errorHandler(400, ctx -> ApiError.badRequest(ctx, "malformed request"));
     router.errorHandler(500, ctx -> {
-      if (ctx.failure() != null) LOG.log(Level.WARNING, "request failed: " + ctx.request().path(), ctx.failure());
+      if (ctx.failure() != null) LOG.log(Level.WARNING, "request failed: " + ctx.request().method(), ctx.failure());
       ApiError.internal(ctx);
     });
     return router;
+  }
+
+  /** A router serving only {@code /metrics}, for {@code metrics.port}. */
+  public Router metricsRouter() {
+    Router r = Router.router(vertx);
+    metricsRoute(r);
+    return r;
   }
 
   /** A page from src/main/resources/web, read once. */
@@ -89,20 +110,20 @@ public final class HttpApi {
   }
 
   /** QR code of the pairing link for a valid token (knowing the token is the credential). */
-  private static void qr(RoutingContext ctx, Vertx vertx, RelayServices services, boolean png) {
+  private void qr(RoutingContext ctx, boolean png) {
     String token = ctx.pathParam("token");
     if (!dev.coralmux.relay.store.Tokens.wellFormed(token)) {
       ApiError.notFound(ctx, "no such token");
       return;
     }
-    services.store().find(dev.coralmux.relay.store.Tokens.hash(token)).onSuccess(r -> {
+    deps.store().find(dev.coralmux.relay.store.Tokens.hash(token)).onSuccess(r -> {
       if (r == null || r.expired(System.currentTimeMillis())) {
         ApiError.notFound(ctx, "no such token");
         return;
       }
-      String base = services.config().publicUrl().isEmpty()
+      String base = deps.config().publicUrl().isEmpty()
           ? (ctx.request().isSSL() ? "https://" : "http://") + ctx.request().authority()
-          : services.config().publicUrl();
+          : deps.config().publicUrl();
       String link = PairingLink.of(PairingLink.webSocketUrl(base), token);
       ctx.response().putHeader("Cache-Control", "no-store");
       if (!png) {
@@ -116,57 +137,36 @@ public final class HttpApi {
   }
 
   /** GET /api/stats: public aggregate figures over the whole cluster, nothing per token. */
-  private static void stats(RoutingContext ctx, RelayServices services) {
-    services.presence().pairedSessions().onComplete(ar -> {
-      var m = services.metrics();
-      JsonObject total = services.figures().total(); // every node's latest figures, summed
+  private void stats(RoutingContext ctx) {
+    deps.presence().pairedSessions().onComplete(ar -> {
+      var m = deps.metrics();
+      JsonObject total = deps.figures().total(); // every node's latest figures, summed
       TokenApi.json(ctx, 200, new JsonObject()
           .put("connections", total.getLong("phone") + total.getLong("agent"))
           .put("paired_sessions", ar.succeeded() ? ar.result() : null)
           .put("messages_per_s", total.getDouble("messages_per_s"))
           .put("bytes_per_s", total.getDouble("bytes_per_s"))
           .put("nodes", m.clusterMembers())
-          .put("uptime_s", (System.currentTimeMillis() - services.startedAtMillis()) / 1000));
+          .put("uptime_s", (System.currentTimeMillis() - deps.startedAtMillis()) / 1000));
     });
   }
 
   /** GET /metrics: Prometheus text format; behind the admin key unless {@code metrics.open}. */
-  public static void metricsRoute(Router router, RelayServices services) {
+  private void metricsRoute(Router router) {
     var route = router.get("/metrics");
-    if (!services.config().metrics().open()) route.handler(new AdminAuth(services.adminKey(), null));
+    if (!deps.config().metrics().open()) route.handler(adminKeyOnly);
     route.handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-        .end(services.metrics().scrape()));
+        .end(deps.metrics().scrape()));
   }
 
-  /**
-   * GET /api/v1/admin/memory (admin): heap used after a full GC and the process's resident set,
-   * with the connection count, so per-connection memory can be measured from outside (bench idle).
-   * The GC runs on a worker thread, never on the event loop.
-   */
-  private static void memory(RoutingContext ctx, Vertx vertx, RelayServices services) {
-    vertx.executeBlocking(() -> {
-      Runtime rt = Runtime.getRuntime();
-      for (int i = 0; i < 3; i++) System.gc();
-      long heap = rt.totalMemory() - rt.freeMemory();
-      long rss = -1;
-      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmRSS:")) rss = Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-      }
-      return new JsonObject().put("heap_used_after_gc_bytes", heap).put("rss_bytes", rss)
-          .put("sockets", services.metrics().sockets())
-          .put("phone", services.metrics().connections(Role.PHONE))
-          .put("agent", services.metrics().connections(Role.AGENT));
-    }, false).onSuccess(j -> TokenApi.json(ctx, 200, j)).onFailure(e -> ApiError.internal(ctx));
-  }
-
-  private static void health(RoutingContext ctx, RelayServices services) {
-    services.presence().pairedSessions().onComplete(ar -> {
-      var m = services.metrics();
+  private void health(RoutingContext ctx) {
+    deps.presence().pairedSessions().onComplete(ar -> {
+      var m = deps.metrics();
       JsonObject out = new JsonObject()
           .put("status", "ok")
-          .put("mode", services.clustered() ? "cluster" : "standalone")
-          .put("node", services.nodeId())
-          .put("uptime_s", (System.currentTimeMillis() - services.startedAtMillis()) / 1000)
+          .put("mode", deps.clustered() ? "cluster" : "standalone")
+          .put("node", deps.nodeId())
+          .put("uptime_s", (System.currentTimeMillis() - deps.startedAtMillis()) / 1000)
           .put("connections", new JsonObject()
               .put("sockets", m.sockets())
               .put("phone", m.connections(Role.PHONE))

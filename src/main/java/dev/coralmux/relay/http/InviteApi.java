@@ -1,7 +1,10 @@
 package dev.coralmux.relay.http;
 
 import dev.coralmux.relay.invite.InviteCodes;
-import dev.coralmux.relay.server.RelayServices;
+import dev.coralmux.relay.config.RelayConfig;
+import dev.coralmux.relay.invite.InviteStore;
+import dev.coralmux.relay.metrics.RelayMetrics;
+import dev.coralmux.relay.store.TokenStore;
 import dev.coralmux.relay.store.Tokens;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -18,15 +21,21 @@ final class InviteApi {
   /** Failed redemptions one node accepts per minute from everyone together (a distributed guess). */
   private static final int GLOBAL_FAILURES_PER_MINUTE = 600;
 
-  private final RelayServices services;
+  private final RelayConfig config;
+  private final TokenStore store;
+  private final InviteStore invites;
+  private final RelayMetrics metrics;
   private final ClientIp clientIp;
   private final FixedWindowLimiter failuresPerIp;
   private final FixedWindowLimiter failuresEverywhere = new FixedWindowLimiter(GLOBAL_FAILURES_PER_MINUTE, 60_000);
 
-  InviteApi(RelayServices services) {
-    this.services = services;
-    this.clientIp = new ClientIp(services.config().registration().trustedProxies());
-    this.failuresPerIp = new FixedWindowLimiter(services.config().invite().failuresPerIp(), 600_000);
+  InviteApi(RelayConfig config, TokenStore store, InviteStore invites, RelayMetrics metrics) {
+    this.config = config;
+    this.store = store;
+    this.invites = invites;
+    this.metrics = metrics;
+    this.clientIp = new ClientIp(config.registration().trustedProxies());
+    this.failuresPerIp = new FixedWindowLimiter(config.invite().failuresPerIp(), 600_000);
   }
 
   /** POST /api/v1/invite {"token"}: 201 {"code", "expires_at"}. */
@@ -43,14 +52,14 @@ final class InviteApi {
       ApiError.badRequest(ctx, "token: a pairing token is required");
       return;
     }
-    services.store().find(Tokens.hash(token)).onSuccess(record -> {
+    store.find(Tokens.hash(token)).onSuccess(record -> {
       if (record == null || record.expired(System.currentTimeMillis())) {
         ApiError.notFound(ctx, "no such token");
         return;
       }
       String code = InviteCodes.generate();
-      long ttl = services.config().invite().ttlMs();
-      services.invites().put(InviteCodes.hash(code), InviteCodes.seal(code, token), ttl)
+      long ttl = config.invite().ttlMs();
+      invites.put(InviteCodes.hash(code), InviteCodes.seal(code, token), ttl)
           .onSuccess(v -> TokenApi.json(ctx, 201, new JsonObject().put("code", code)
               .put("expires_at", Instant.ofEpochMilli(System.currentTimeMillis() + ttl).toString())))
           .onFailure(e -> ApiError.send(ctx, 503, "SERVICE_UNAVAILABLE", "cannot store the invite right now"));
@@ -72,7 +81,7 @@ final class InviteApi {
       fail(ctx, ip, now);
       return;
     }
-    services.invites().take(InviteCodes.hash(code)).onSuccess(sealed -> {
+    invites.take(InviteCodes.hash(code)).onSuccess(sealed -> {
       String token = sealed == null ? null : InviteCodes.open(code, sealed);
       if (token == null) fail(ctx, ip, now);
       else TokenApi.json(ctx, 200, new JsonObject().put("token", token));
@@ -80,7 +89,7 @@ final class InviteApi {
   }
 
   private void fail(RoutingContext ctx, String ip, long now) {
-    services.metrics().inviteFailure();
+    metrics.inviteFailure();
     failuresPerIp.tryAcquire(ip, now);
     failuresEverywhere.tryAcquire("all", now);
     ApiError.notFound(ctx, "unknown, already used or expired invite code");

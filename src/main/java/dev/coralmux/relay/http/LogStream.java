@@ -1,6 +1,6 @@
 package dev.coralmux.relay.http;
 
-import dev.coralmux.relay.server.JsonLogFormatter;
+import dev.coralmux.relay.logging.JsonLogFormatter;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;

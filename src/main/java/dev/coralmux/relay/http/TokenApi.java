@@ -4,7 +4,10 @@ import dev.coralmux.relay.limits.Limits;
 import dev.coralmux.relay.limits.Usage;
 import dev.coralmux.relay.protocol.Role;
 import dev.coralmux.relay.routing.EdgeBus;
-import dev.coralmux.relay.server.RelayServices;
+import dev.coralmux.relay.config.RelayConfig;
+import dev.coralmux.relay.limits.Limiter;
+import dev.coralmux.relay.routing.PresenceDirectory;
+import dev.coralmux.relay.store.TokenStore;
 import dev.coralmux.relay.store.TokenRecord;
 import dev.coralmux.relay.store.Tokens;
 import io.vertx.core.Future;
@@ -22,15 +25,21 @@ final class TokenApi {
   private static final Logger LOG = Logger.getLogger(TokenApi.class.getName());
   private static final short CLOSE_REVOKED = 4401;
 
-  private final RelayServices services;
+  private final RelayConfig config;
+  private final TokenStore store;
+  private final Limiter limiter;
+  private final PresenceDirectory presence;
   private final EdgeBus bus;
   private final FixedWindowLimiter registrations;
   private final ClientIp clientIp;
 
-  TokenApi(RelayServices services, EdgeBus bus) {
-    this.services = services;
+  TokenApi(RelayConfig config, TokenStore store, Limiter limiter, PresenceDirectory presence, EdgeBus bus) {
+    this.config = config;
+    this.store = store;
+    this.limiter = limiter;
+    this.presence = presence;
     this.bus = bus;
-    var reg = services.config().registration();
+    var reg = config.registration();
     this.registrations = new FixedWindowLimiter(reg.perIpPerHour(), 3_600_000);
     this.clientIp = new ClientIp(reg.trustedProxies());
   }
@@ -46,7 +55,7 @@ final class TokenApi {
     }
     TokenRequest req;
     try {
-      req = TokenRequest.parse(body, services.config().websocket().hardMaxMessageBytes());
+      req = TokenRequest.parse(body, config.websocket().hardMaxMessageBytes());
     } catch (TokenRequest.Invalid e) {
       ApiError.badRequest(ctx, e.getMessage());
       return;
@@ -56,7 +65,7 @@ final class TokenApi {
 
   /** POST /api/v1/register: a self-service token with default limits, limited per client IP. */
   void register(RoutingContext ctx) {
-    var reg = services.config().registration();
+    var reg = config.registration();
     if (!reg.enabled()) {
       ApiError.send(ctx, 403, "REGISTRATION_DISABLED", "self-service registration is turned off on this relay");
       return;
@@ -79,7 +88,7 @@ final class TokenApi {
     long now = System.currentTimeMillis();
     long expiresAt = req.expiresInSeconds() > 0 ? now + req.expiresInSeconds() * 1000 : 0;
     TokenRecord record = new TokenRecord(Tokens.hash(token), req.label(), now, expiresAt, req.overrides());
-    services.store().create(record).onComplete(ar -> {
+    store.create(record).onComplete(ar -> {
       if (ar.failed()) {
         LOG.severe("could not store new token " + record.id() + ": " + ar.cause());
         ApiError.internal(ctx);
@@ -93,10 +102,10 @@ final class TokenApi {
 
   /** GET /api/v1/pair (admin): every token by id (hash prefix) with label, dates, limits, usage. */
   void list(RoutingContext ctx) {
-    services.store().list().compose(records -> {
+    store.list().compose(records -> {
       List<Future<JsonObject>> rows = new ArrayList<>();
       for (TokenRecord r : records) {
-        rows.add(Future.all(services.limiter().usage(r.hash()), presence(r.hash()))
+        rows.add(Future.all(limiter.usage(r.hash()), presence(r.hash()))
             .map(f -> describe(r).put("usage", usageJson(f.resultAt(0))).put("online", f.resultAt(1))));
       }
       return Future.all(rows).map(f -> {
@@ -116,8 +125,8 @@ final class TokenApi {
 
   /** GET /api/v1/pair/{token}/usage: the token's usage and limits. */
   void usage(RoutingContext ctx) {
-    withToken(ctx, r -> services.limiter().usage(r.hash()).onSuccess(u -> {
-      Limits l = services.config().limits().with(r.overrides());
+    withToken(ctx, r -> limiter.usage(r.hash()).onSuccess(u -> {
+      Limits l = config.limits().with(r.overrides());
       json(ctx, 200, new JsonObject()
           .put("daily_used_bytes", u.dailyUsedBytes()).put("daily_quota_bytes", l.dailyBytes())
           .put("monthly_used_bytes", u.monthlyUsedBytes()).put("monthly_quota_bytes", l.monthlyBytes())
@@ -129,11 +138,11 @@ final class TokenApi {
   void revoke(RoutingContext ctx) {
     String key = ctx.pathParam("token");
     Future<TokenRecord> found = key.startsWith(Tokens.PREFIX)
-        ? services.store().find(Tokens.hash(key))
-        : key.length() == Tokens.ID_LENGTH ? services.store().findById(key) : Future.succeededFuture(null);
+        ? store.find(Tokens.hash(key))
+        : key.length() == Tokens.ID_LENGTH ? store.findById(key) : Future.succeededFuture(null);
     found.compose(r -> {
       if (r == null) return Future.succeededFuture(false);
-      return services.store().revoke(r.hash())
+      return store.revoke(r.hash())
           .compose(existed -> bus.closeToken(r.hash(), CLOSE_REVOKED, "token revoked").map(existed))
           .onSuccess(v -> LOG.info("token " + r.id() + " revoked"));
     }).onSuccess(existed -> {
@@ -148,19 +157,19 @@ final class TokenApi {
       ApiError.notFound(ctx, "no such token");
       return;
     }
-    services.store().find(Tokens.hash(token)).onSuccess(r -> {
+    store.find(Tokens.hash(token)).onSuccess(r -> {
       if (r == null || r.expired(System.currentTimeMillis())) ApiError.notFound(ctx, "no such token");
       else then.accept(r);
     }).onFailure(e -> ApiError.internal(ctx));
   }
 
   private Future<JsonObject> presence(String hash) {
-    return Future.all(services.presence().locate(hash, Role.PHONE), services.presence().locate(hash, Role.AGENT))
+    return Future.all(presence.locate(hash, Role.PHONE), presence.locate(hash, Role.AGENT))
         .map(f -> new JsonObject().put("phone", f.resultAt(0) != null).put("agent", f.resultAt(1) != null));
   }
 
   private JsonObject describe(TokenRecord r) {
-    Limits l = services.config().limits().with(r.overrides());
+    Limits l = config.limits().with(r.overrides());
     return new JsonObject()
         .put("id", r.id())
         .put("label", r.label())

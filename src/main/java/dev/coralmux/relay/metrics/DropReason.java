@@ -19,5 +19,11 @@ public enum DropReason {
   /** A frame sent before authentication completed, or after the connection was closed or replaced. */
   NOT_AUTHENTICATED,
   /** Binary frames are not part of the protocol. */
-  BINARY_FRAME
+  BINARY_FRAME,
+  /** Queued to the peer's socket, which closed before writing it (DERP's "gone_disconnected"). */
+  GONE_DISCONNECTED,
+  /** The sender's own connection closed while its message waited for the limit check. */
+  SENDER_CLOSED,
+  /** The limit check failed and {@code limits.on_limiter_error} is "refuse". */
+  LIMITER_UNAVAILABLE
 }

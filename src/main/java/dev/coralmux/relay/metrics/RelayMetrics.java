@@ -37,6 +37,7 @@ public final class RelayMetrics {
   private final LongAdder relayErrorsNotSent = new LongAdder();
   private final LongAdder slowConsumersClosed = new LongAdder();
   private final LongAdder redisFailures = new LongAdder();
+  private final LongAdder limiterErrors = new LongAdder();
 
   public RelayMetrics() {
     for (DropReason r : DropReason.values()) {
@@ -61,6 +62,8 @@ public final class RelayMetrics {
     FunctionCounter.builder("coralmux_slow_consumers_closed", slowConsumersClosed, LongAdder::sum).register(registry);
     FunctionCounter.builder("coralmux_redis_failures", redisFailures, LongAdder::sum)
         .description("Redis calls that failed or timed out").register(registry);
+    FunctionCounter.builder("coralmux_limiter_errors", limiterErrors, LongAdder::sum)
+        .description("Limit checks that failed and were decided by limits.on_limiter_error").register(registry);
     FunctionCounter.builder("coralmux_invite_failures", inviteFailures, LongAdder::sum)
         .description("Failed invite code redemptions").register(registry);
     forwardLatency = Timer.builder("coralmux_forward_latency")
@@ -178,6 +181,14 @@ public final class RelayMetrics {
   }
 
   /** A Redis call failed or timed out and the node fell back to its local view. */
+  public void limiterError() {
+    limiterErrors.increment();
+  }
+
+  public long limiterErrors() {
+    return limiterErrors.sum();
+  }
+
   public void redisFailure() {
     redisFailures.increment();
   }
@@ -202,6 +213,7 @@ public final class RelayMetrics {
         .put("auth", auth)
         .put("relay_errors_not_sent", relayErrorsNotSent.sum())
         .put("slow_consumers_closed", slowConsumersClosed.sum())
-        .put("redis_failures", redisFailures.sum());
+        .put("redis_failures", redisFailures.sum())
+        .put("limiter_errors", limiterErrors.sum());
   }
 }

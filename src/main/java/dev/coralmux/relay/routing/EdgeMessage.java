@@ -21,7 +21,14 @@ public sealed interface EdgeMessage {
 
   /** A forwarded message could not be delivered: tell its sender why. */
   record Bounce(ConnRef target, String messageId, ErrorCode code, String reason, long retryAfterMs)
-      implements EdgeMessage {}
+      implements EdgeMessage {
+
+    /** The one way a sender hears that its peer went away before the message reached it. */
+    public static Bounce peerGone(Deliver d) {
+      return new Bounce(d.sender(), d.messageId(), ErrorCode.PEER_OFFLINE,
+          "your peer disconnected before the message arrived", -1);
+    }
+  }
 
   /** The target's peer connected, or reconnected and took over from its older connection. */
   record PeerOnline(ConnRef target, ConnRef peer) implements EdgeMessage {}

@@ -1,7 +1,15 @@
 package dev.coralmux.relay.server;
 
 import dev.coralmux.relay.cluster.ClusterNode;
-import dev.coralmux.relay.cluster.Membership;
+import dev.coralmux.relay.store.TokenStore;
+import dev.coralmux.relay.limits.Limiter;
+import dev.coralmux.relay.routing.PresenceDirectory;
+import dev.coralmux.relay.invite.InviteStore;
+import dev.coralmux.relay.node.NodeState;
+import dev.coralmux.relay.metrics.ClusterFigures;
+import dev.coralmux.relay.http.HttpDependencies;
+import dev.coralmux.relay.edge.EdgeDependencies;
+import dev.coralmux.relay.routing.Membership;
 import dev.coralmux.relay.cluster.RedisInviteStore;
 import dev.coralmux.relay.cluster.RedisLimiter;
 import dev.coralmux.relay.cluster.RedisPresenceDirectory;
@@ -55,25 +63,27 @@ public final class RelayServer {
   private static final Logger LOG = Logger.getLogger(RelayServer.class.getName());
   private static final long STRAGGLER_GRACE_MS = 1_000;
 
-  private final Vertx vertx;
-  private final RelayServices services;
-  private final List<EdgeVerticle> edges;
-  private final int port;
-  private final Runnable beforeClose;
-  private final Runnable afterClose;
-
   /**
+   * What differs between standalone and cluster mode: the implementations chosen, and the work
+   * around closing. Everything else is wired once, in {@link #wire}.
+   *
    * @param beforeClose stops periodic work that needs the worker pool Vert.x is about to close
    * @param afterClose writes what is buffered, once nothing runs any more
    */
-  private RelayServer(Vertx vertx, RelayServices services, List<EdgeVerticle> edges, Runnable beforeClose,
-                      Runnable afterClose) {
-    this.vertx = vertx;
-    this.services = services;
+  private record Parts(Vertx vertx, String nodeId, boolean clustered, String adminKey, TokenStore store,
+                       Limiter limiter, PresenceDirectory presence, InviteStore invites, RelayMetrics metrics,
+                       Membership membership, NodeState state, Runnable beforeClose, Runnable afterClose) {}
+
+  private final Parts parts;
+  private final long drainMs;
+  private final List<EdgeVerticle> edges;
+  private final int port;
+
+  private RelayServer(Parts parts, long drainMs, List<EdgeVerticle> edges) {
+    this.parts = parts;
+    this.drainMs = drainMs;
     this.edges = edges;
     this.port = edges.get(0).actualPort();
-    this.beforeClose = beforeClose;
-    this.afterClose = afterClose;
   }
 
   public static RelayServer start(RelayConfig config, PrintStream out) {
@@ -82,10 +92,16 @@ public final class RelayServer {
 
   /** Starts a node. Blocking (joins the cluster, reads the data directory): call from a main or test thread. */
   public static RelayServer start(RelayConfig config, ClusterConfig cluster, PrintStream out) {
-    return cluster.enabled() ? startClustered(config, cluster) : startStandalone(config, out);
+    Parts parts = cluster.enabled() ? clustered(config, cluster) : standalone(config, out);
+    try {
+      return new RelayServer(parts, config.drainMs(), wire(config, parts));
+    } catch (RuntimeException e) {
+      parts.vertx().close();
+      throw e;
+    }
   }
 
-  private static RelayServer startStandalone(RelayConfig config, PrintStream out) {
+  private static Parts standalone(RelayConfig config, PrintStream out) {
     try {
       Files.createDirectories(config.dataDir());
     } catch (IOException e) {
@@ -96,26 +112,24 @@ public final class RelayServer {
     try {
       LocalLimiter limiter = new LocalLimiter(System::currentTimeMillis);
       LocalTokenStore store = LocalTokenStore.open(vertx, config.dataDir(), limiter);
-      RelayServices services = new RelayServices(config, adminKey, UUID.randomUUID().toString(), false, store,
-          limiter, new LocalPresenceDirectory(), new LocalInviteStore(), new RelayMetrics(), new Membership(), NodeState.standalone(), new ClusterFigures(), new AdminSessions(),
-          System.currentTimeMillis());
-      List<EdgeVerticle> edges = deployEdges(vertx, services);
       long flushTimer = vertx.setPeriodic(config.flushIntervalMs(), t -> store.flush()
           .onFailure(e -> LOG.warning("could not write usage counters: " + e.getMessage())));
-      return new RelayServer(vertx, services, edges, () -> vertx.cancelTimer(flushTimer), () -> {
-        try {
-          store.flushBlocking();
-        } catch (IOException e) {
-          LOG.severe("could not write usage counters at shutdown: " + e.getMessage());
-        }
-      });
+      return new Parts(vertx, UUID.randomUUID().toString(), false, adminKey, store, limiter,
+          new LocalPresenceDirectory(), new LocalInviteStore(), new RelayMetrics(), new Membership(),
+          NodeState.standalone(), () -> vertx.cancelTimer(flushTimer), () -> {
+            try {
+              store.flushBlocking();
+            } catch (IOException e) {
+              LOG.severe("could not write usage counters at shutdown: " + e.getMessage());
+            }
+          });
     } catch (RuntimeException e) {
       vertx.close();
       throw e;
     }
   }
 
-  private static RelayServer startClustered(RelayConfig config, ClusterConfig cluster) {
+  private static Parts clustered(RelayConfig config, ClusterConfig cluster) {
     if (config.adminKey().isBlank()) {
       throw new ConfigException(List.of("admin_key: cluster mode needs the same admin key on every node; "
           + "set admin_key or RELAY_ADMIN_KEY"));
@@ -130,6 +144,7 @@ public final class RelayServer {
       RedisScripts scripts = new RedisScripts(redis, cluster.redisTimeoutMs(), metrics);
       await(scripts.send(Request.cmd(Command.PING)), "reach Redis at " + cluster.redisEndpoints());
       RedisLimiter limiter = new RedisLimiter(scripts, metrics);
+      vertx.setPeriodic(1_000, t -> limiter.reconcile());
       NodeState state = new NodeState(() -> {
         List<String> problems = new java.util.ArrayList<>();
         if (!joined.clusterManager().isActive()) problems.add("not a member of the cluster");
@@ -139,51 +154,48 @@ public final class RelayServer {
               return problems;
             });
       });
-      RelayServices services = new RelayServices(config, config.adminKey(), joined.nodeId(), true,
-          new RedisTokenStore(scripts), limiter, new RedisPresenceDirectory(scripts, joined.nodeId(), joined::isMember),
-          new RedisInviteStore(scripts),
-          metrics, membership, state, new ClusterFigures(), new AdminSessions(), System.currentTimeMillis());
-      List<EdgeVerticle> edges = deployEdges(vertx, services);
-      vertx.setPeriodic(1_000, t -> limiter.reconcile());
       LOG.info("node " + joined.nodeId() + " joined cluster " + cluster.clusterName() + " with "
           + joined.clusterManager().getNodes().size() + " member(s)");
-      return new RelayServer(vertx, services, edges, () -> { }, () -> { });
+      return new Parts(vertx, joined.nodeId(), true, config.adminKey(), new RedisTokenStore(scripts), limiter,
+          new RedisPresenceDirectory(scripts, joined.nodeId(), joined::isMember, cluster.presenceTtlMs()),
+          new RedisInviteStore(scripts), metrics, membership, state, () -> { }, () -> { });
     } catch (RuntimeException e) {
       vertx.close();
       throw e;
     }
   }
 
-  /** One deployment of N edge instances: Vert.x shares the listening port among them (also a random one). */
-  /** A separate listener for {@code /metrics} when {@code metrics.port} is set (e.g. scraped only inside the cluster). */
-  private static void serveMetricsPort(Vertx vertx, RelayServices services) {
-    int port = services.config().metrics().port();
-    if (port == 0) return;
-    io.vertx.ext.web.Router r = io.vertx.ext.web.Router.router(vertx);
-    HttpApi.metricsRoute(r, services);
-    await(vertx.createHttpServer().requestHandler(r).listen(port, services.config().host()), "serve metrics on port " + port);
-  }
-
-  private static List<EdgeVerticle> deployEdges(Vertx vertx, RelayServices services) {
-    serveMetricsPort(vertx, services);
-    vertx.setPeriodic(1_000, t -> services.metrics().sampleRates());
-    services.figures().start(vertx, services.nodeId(), services.metrics());
-    if (services.config().tls().mode().equals("acme")) {
+  /** The one wiring place: the HTTP API once per node, and one edge verticle per event loop on one port. */
+  private static List<EdgeVerticle> wire(RelayConfig config, Parts p) {
+    Vertx vertx = p.vertx();
+    ClusterFigures figures = new ClusterFigures();
+    HttpApi api = new HttpApi(vertx, new HttpDependencies(config, p.adminKey(), p.nodeId(), p.clustered(), p.store(),
+        p.limiter(), p.presence(), p.invites(), p.metrics(), p.state(), figures, new AdminSessions(),
+        System.currentTimeMillis()));
+    if (config.metrics().port() != 0) {
+      await(vertx.createHttpServer().requestHandler(api.metricsRouter()).listen(config.metrics().port(), config.host()),
+          "serve metrics on port " + config.metrics().port());
+    }
+    vertx.setPeriodic(1_000, t -> p.metrics().sampleRates());
+    figures.start(vertx, p.nodeId(), p.metrics());
+    if (config.tls().mode().equals("acme")) {
       try {
-        new AcmeCertificates(vertx, services.config()).start(services.config().host());
+        new AcmeCertificates(vertx, config).start(config.host());
       } catch (Exception e) {
         throw new IllegalStateException("could not get a certificate over ACME: " + e.getMessage(), e);
       }
     }
     EdgeBus.registerCodec(vertx);
+    EdgeDependencies edgeDeps = new EdgeDependencies(config, p.nodeId(), p.store(), p.limiter(), p.presence(),
+        p.metrics(), p.membership(), p.state()::draining);
     List<EdgeVerticle> edges = new CopyOnWriteArrayList<>();
     AtomicInteger index = new AtomicInteger();
+    // One deployment of N instances: Vert.x shares the listening port among them (also a random one).
     await(vertx.deployVerticle(() -> {
-      EdgeVerticle e = new EdgeVerticle(services, index.getAndIncrement(), services.config().port(),
-          () -> HttpApi.router(vertx, services));
+      EdgeVerticle e = new EdgeVerticle(edgeDeps, index.getAndIncrement(), config.port(), api::router);
       edges.add(e);
       return e;
-    }, new DeploymentOptions().setInstances(services.config().edgeInstances())), "start the edge verticles");
+    }, new DeploymentOptions().setInstances(config.edgeInstances())), "start the edge verticles");
     return edges;
   }
 
@@ -201,12 +213,13 @@ public final class RelayServer {
     return port;
   }
 
-  public RelayServices services() {
-    return services;
+  /** This node's id (the cluster node id when clustered). */
+  public String nodeId() {
+    return parts.nodeId();
   }
 
   public Vertx vertx() {
-    return vertx;
+    return parts.vertx();
   }
 
   /**
@@ -216,8 +229,8 @@ public final class RelayServer {
    * Blocking.
    */
   public void drainAndStop() {
-    services.state().startDraining();
-    long window = services.config().drainMs();
+    parts.state().startDraining();
+    long window = drainMs;
     List<Future<Void>> drains = new java.util.ArrayList<>();
     for (EdgeVerticle e : edges) drains.add(e.drain(window));
     try {
@@ -236,12 +249,12 @@ public final class RelayServer {
 
   /** Stops serving (closing every connection with 1001), leaves the cluster, writes what is buffered. Blocking. */
   public void stop() {
-    beforeClose.run();
+    parts.beforeClose().run();
     try {
-      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      parts.vertx().close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOG.log(Level.WARNING, "Vert.x did not close cleanly", e);
     }
-    afterClose.run();
+    parts.afterClose().run();
   }
 }

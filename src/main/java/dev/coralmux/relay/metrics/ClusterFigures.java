@@ -1,6 +1,5 @@
-package dev.coralmux.relay.server;
+package dev.coralmux.relay.metrics;
 
-import dev.coralmux.relay.metrics.RelayMetrics;
 import dev.coralmux.relay.protocol.Role;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -20,7 +19,7 @@ public final class ClusterFigures {
   private final Map<String, JsonObject> latest = new ConcurrentHashMap<>();
 
   /** Starts publishing this node's figures and collecting everyone's. */
-  void start(Vertx vertx, String nodeId, RelayMetrics metrics) {
+  public void start(Vertx vertx, String nodeId, RelayMetrics metrics) {
     vertx.eventBus().<String>consumer(ADDRESS, m -> {
       JsonObject f = new JsonObject(m.body());
       latest.put(f.getString("node"), f.put("received_at", System.currentTimeMillis()));

@@ -1,23 +1,21 @@
-package dev.coralmux.relay.server;
+package dev.coralmux.relay.http;
 
-import dev.coralmux.relay.cluster.Membership;
 import dev.coralmux.relay.config.RelayConfig;
-import dev.coralmux.relay.http.AdminSessions;
 import dev.coralmux.relay.invite.InviteStore;
 import dev.coralmux.relay.limits.Limiter;
+import dev.coralmux.relay.metrics.ClusterFigures;
 import dev.coralmux.relay.metrics.RelayMetrics;
+import dev.coralmux.relay.node.NodeState;
 import dev.coralmux.relay.routing.PresenceDirectory;
 import dev.coralmux.relay.store.TokenStore;
 
 /**
- * The node-wide parts every edge verticle shares: configuration, token store, limiter, presence
- * directory and metrics. Standalone and cluster mode differ only in which implementations are here.
+ * What the HTTP API needs from its node, handed over by the one wiring place ({@code RelayServer});
+ * each API class takes only its own part of it.
  *
- * @param nodeId unique per process (the cluster node id when clustered); part of every edge
- *     verticle's event-bus address
- * @param clustered whether this node is part of a cluster (Redis + Hazelcast)
+ * @param clustered whether the node runs in cluster mode (shown by {@code /health})
  */
-public record RelayServices(
+public record HttpDependencies(
     RelayConfig config,
     String adminKey,
     String nodeId,
@@ -27,7 +25,6 @@ public record RelayServices(
     PresenceDirectory presence,
     InviteStore invites,
     RelayMetrics metrics,
-    Membership membership,
     NodeState state,
     ClusterFigures figures,
     AdminSessions sessions,

@@ -1,4 +1,4 @@
-package dev.coralmux.relay.cluster;
+package dev.coralmux.relay.routing;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -18,7 +18,7 @@ public final class Membership {
     nodeLeftListeners.remove(listener);
   }
 
-  void nodeLeft(String nodeId) {
+  public void nodeLeft(String nodeId) {
     LOG.info("cluster member " + nodeId + " left; telling the peers of its connections");
     nodeLeftListeners.forEach(l -> l.accept(nodeId));
   }

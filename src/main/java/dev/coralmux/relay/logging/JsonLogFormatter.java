@@ -1,4 +1,4 @@
-package dev.coralmux.relay.server;
+package dev.coralmux.relay.logging;
 
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;

@@ -1,4 +1,4 @@
-package dev.coralmux.relay.server;
+package dev.coralmux.relay.node;
 
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -26,7 +26,7 @@ public final class NodeState {
     return draining;
   }
 
-  void startDraining() {
+  public void startDraining() {
     draining = true;
   }
 

@@ -1,0 +1,102 @@
+package dev.coralmux.relay.edge;
+
+import dev.coralmux.relay.config.RelayConfig;
+import dev.coralmux.relay.metrics.DropReason;
+import dev.coralmux.relay.metrics.RelayMetrics;
+import dev.coralmux.relay.protocol.ErrorCode;
+import dev.coralmux.relay.routing.EdgeMessage;
+import io.vertx.core.http.WebSocketFrame;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything written to one client: its peer's messages and the relay's own. A peer message
+ * counts as forwarded when its write completes; one that cannot be written goes back to its
+ * sender and is counted under its reason (peer slow, peer gone, socket closed with it queued).
+ * Deliveries that arrive while the client is still authenticating are held, a bounded few.
+ */
+final class Outbox {
+  private final EdgeVerticle edge;
+  private final RelayMetrics metrics;
+  private final RelayConfig.WebSocket settings;
+  private final OutboundQueue queue;
+  private List<EdgeMessage.Deliver> held;
+
+  Outbox(EdgeVerticle edge, OutboundQueue queue) {
+    this.edge = edge;
+    this.metrics = edge.deps().metrics();
+    this.settings = edge.deps().config().websocket();
+    this.queue = queue;
+  }
+
+  /** Keeps a delivery until the client's {@code auth.ok} is out, or refuses it when too many wait. */
+  void hold(EdgeMessage.Deliver d) {
+    if (held == null) held = new ArrayList<>(2);
+    if (held.size() < settings.maxHeldDeliveries()) {
+      held.add(d);
+    } else {
+      bounce(d, DropReason.PEER_SLOW, new EdgeMessage.Bounce(d.sender(), d.messageId(), ErrorCode.RATE_LIMITED,
+          "your peer is still connecting; retry shortly", 500));
+    }
+  }
+
+  /** The client is live: what was held goes out, in order. */
+  void releaseHeld() {
+    if (held == null) return;
+    List<EdgeMessage.Deliver> waiting = held;
+    held = null;
+    waiting.forEach(this::deliver);
+  }
+
+  /** The client is gone: what was held goes back to its senders. */
+  void returnHeld() {
+    if (held == null) return;
+    held.forEach(this::returnToSender);
+    held = null;
+  }
+
+  void returnToSender(EdgeMessage.Deliver d) {
+    bounce(d, DropReason.PEER_GONE, EdgeMessage.Bounce.peerGone(d));
+  }
+
+  void deliver(EdgeMessage.Deliver d) {
+    int size = d.frame().length;
+    if (!queue.hasRoomFor(size)) {
+      bounce(d, DropReason.PEER_SLOW, new EdgeMessage.Bounce(d.sender(), d.messageId(), ErrorCode.RATE_LIMITED,
+          "your peer is reading more slowly than you send; retry later", 1000));
+      return;
+    }
+    boolean sameNode = edge.isLocal(d.sender().address());
+    // Vert.x's public API makes text frames from Strings only, so the bytes are decoded here and
+    // encoded again by Vert.x (cost measured in docs/BENCHMARKS.md, "public API text frames").
+    WebSocketFrame frame = WebSocketFrame.textFrame(new String(d.frame(), StandardCharsets.UTF_8), true);
+    queue.write(frame, size).onComplete(ar -> {
+      if (ar.failed()) {
+        bounce(d, DropReason.GONE_DISCONNECTED, EdgeMessage.Bounce.peerGone(d));
+        return;
+      }
+      metrics.delivered(size, !sameNode);
+      if (sameNode) metrics.forwardLatency(System.nanoTime() - d.receivedAtNanos());
+    });
+  }
+
+  /** A relay-made message; dropped (and counted) when the client is not reading at all. */
+  void sendRelay(String text) {
+    int size = text.length();
+    if (!queue.hasRoomFor(size)) {
+      metrics.relayMessageNotSent();
+      return;
+    }
+    queue.write(WebSocketFrame.textFrame(text, true), size).onFailure(e -> metrics.relayMessageNotSent());
+  }
+
+  boolean stalled(long now) {
+    return queue.stalled(now, settings.slowConsumerTimeoutMs());
+  }
+
+  private void bounce(EdgeMessage.Deliver d, DropReason reason, EdgeMessage.Bounce bounce) {
+    metrics.undelivered(reason);
+    edge.send(bounce);
+  }
+}

@@ -1,0 +1,40 @@
+package dev.coralmux.relay.edge;
+
+import dev.coralmux.relay.routing.ConnRef;
+
+/**
+ * What a connection knows of its peer's connection. Notices may arrive out of order, so the
+ * newest epoch wins. This is a cache: the presence directory is the truth.
+ */
+final class PeerLink {
+  private ConnRef peer;
+  private long epoch;
+
+  ConnRef current() {
+    return peer;
+  }
+
+  /** @return true when this makes a peer online that was not */
+  boolean learn(ConnRef ref) {
+    if (ref == null || ref.epoch() <= epoch) return false;
+    boolean wasOffline = peer == null;
+    peer = ref;
+    epoch = ref.epoch();
+    return wasOffline;
+  }
+
+  /** The peer connection {@code ref} went away. @return true when the peer was online and now is not */
+  boolean lose(ConnRef ref) {
+    if (peer == null || ref.epoch() < epoch) return false;
+    peer = null;
+    epoch = ref.epoch();
+    return true;
+  }
+
+  /** The node whose edge addresses start with {@code addressPrefix} left. @return true when that was the peer's */
+  boolean nodeLeft(String addressPrefix) {
+    if (peer == null || !peer.address().startsWith(addressPrefix)) return false;
+    peer = null;
+    return true;
+  }
+}
