@@ -291,8 +291,9 @@ final class Connection {
 
   /**
    * Sends the close frame and leaves the directory at once (the peer hears "offline" now, not when
-   * the handshake ends). The TCP connection is cut after the grace even if the client never reads
-   * the close frame, so its queued bytes are freed.
+   * the handshake ends). A client that answers is gone within the close grace; one that reads
+   * nothing cannot even take the close frame, and is cut by the server's write-idle timeout
+   * ({@link EdgeVerticle#writeIdleMs}), which frees its queued bytes.
    */
   private void closeSocket(short code, String reason) {
     if (state == State.CLOSED) return;

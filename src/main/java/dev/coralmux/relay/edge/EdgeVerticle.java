@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -81,7 +82,12 @@ public final class EdgeVerticle extends VerticleBase {
         .setMaxWebSocketMessageSize(hardMax)
         .setTcpNoDelay(true)
         // A client gets this long to answer our close frame before Vert.x drops the TCP connection.
-        .setWebSocketClosingTimeout(2);
+        .setWebSocketClosingTimeout(2)
+        // The one public way to cut a connection whose close frame cannot even be written (its
+        // client reads nothing): Vert.x closes a connection that had nothing written for this
+        // long. Live sockets get a ping every heartbeat interval, so only stuck ones reach it.
+        .setWriteIdleTimeout((int) writeIdleMs(config.websocket()))
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
     if (config.tls().enabled()) options.setSsl(true).setKeyCertOptions(PemCertificates.options(config.tls()));
     // Upgrades are taken here, before the router, so the relay holds Vert.x's own socket object
     // (the router would hand out a wrapper); plain HTTP requests to /ws get a 426 from the router.
@@ -104,6 +110,11 @@ public final class EdgeVerticle extends VerticleBase {
         })
         : Future.succeededFuture();
     return consumer.completion().compose(v -> certs).compose(v -> server.listen());
+  }
+
+  /** How long a connection may go without a write before the TCP connection is cut. */
+  public static long writeIdleMs(RelayConfig.WebSocket ws) {
+    return ws.heartbeatIntervalMs() + Math.max(ws.closeGraceMs(), 2_000);
   }
 
   /**

@@ -50,7 +50,13 @@ final class DashboardApi {
       if (!res.closed() && !res.writeQueueFull()) res.write("event: log\ndata: " + line + "\n\n");
     }));
     res.write(": connected\n\n");
-    res.closeHandler(v -> unsubscribe.run());
+    // A comment now and then: a quiet stream must not look idle to the server's write-idle cut.
+    long keepAlive = vertx.setPeriodic(Math.max(50, deps.config().websocket().heartbeatIntervalMs() / 2),
+        t -> res.write(": keep-alive\n\n"));
+    res.closeHandler(v -> {
+      unsubscribe.run();
+      vertx.cancelTimer(keepAlive);
+    });
   }
 
   private static HttpServerResponse sse(RoutingContext ctx) {

@@ -21,7 +21,8 @@ class SlowConsumerTest {
   void stalledReaderGetsBackPressureThenIsClosedAndOthersKeepWorking() {
     JsonObject conf = new JsonObject()
         .put("limits", new JsonObject().put("phone_per_min", 1_000_000).put("agent_per_min", 1_000_000))
-        .put("websocket", new JsonObject().put("send_queue_bytes", 256 * 1024).put("slow_consumer_timeout_ms", 2_000));
+        .put("websocket", new JsonObject().put("send_queue_bytes", 256 * 1024).put("slow_consumer_timeout_ms", 2_000)
+            .put("heartbeat_interval_ms", 2_000));
     try (TestRelay relay = TestRelay.start(conf)) {
       String token = relay.createToken();
       String other = relay.createToken();
@@ -53,13 +54,22 @@ class SlowConsumerTest {
       });
       assertEquals(1L, relay.health().getLong("slow_consumers_closed"));
 
-      // Nothing lost silently: each message was written to the agent's socket or its sender got an error.
+      // The stalled reader never takes even the close frame: its TCP connection is cut anyway and
+      // its queued bytes freed (3 sockets left: the phone and the other pair).
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+          assertEquals(3L, relay.health().getJsonObject("connections").getLong("sockets")));
+
+      // Nothing lost silently: each message was written to the agent's socket or its sender got an
+      // error — those queued when the socket was cut included (gone_disconnected), none counted as forwarded.
       int total = sent;
-      await().atMost(Duration.ofSeconds(30)).until(() -> {
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
         tally.drain(phone);
-        return forwarded(relay) - forwardedBefore + tally.errors == total;
+        long written = forwarded(relay) - forwardedBefore;
+        assertEquals(total, written + tally.errors, () -> "sent " + total + ", written " + written + ", errors "
+            + tally.errors + ", relay says " + relay.health().encode());
       });
       assertEquals(tally.rateLimited, relay.undelivered("peer_slow"));
+      assertEquals(tally.errors - tally.rateLimited, relay.undelivered("gone_disconnected"));
 
       // The sender and an unrelated pair are fine.
       phone.expectQuiet();
