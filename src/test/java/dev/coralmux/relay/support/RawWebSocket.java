@@ -51,6 +51,16 @@ public final class RawWebSocket implements AutoCloseable {
     return new Frame(b0 & 0x0f, payload);
   }
 
+  /** Every frame until the relay cuts the connection (or the read timeout passes, which fails). */
+  public java.util.List<Frame> readUntilCut() throws IOException {
+    java.util.List<Frame> frames = new java.util.ArrayList<>();
+    try {
+      while (true) frames.add(read());
+    } catch (java.io.EOFException | java.net.SocketException e) {
+      return frames; // cut (FIN or reset): the end of what this client received
+    }
+  }
+
   /** Sends one masked frame, as clients must. */
   public void write(int opcode, byte[] payload) throws IOException {
     byte[] mask = new byte[4];
