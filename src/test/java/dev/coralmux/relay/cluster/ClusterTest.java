@@ -183,6 +183,52 @@ class ClusterTest {
   }
 
   @Test
+  void oneQuotaSpentConcurrentlyFromTwoNodesNeverOvershoots() throws Exception {
+    // Both sides burst at once from different nodes, without waiting for answers: a check that
+    // read the counter and wrote it back in two steps would let both nodes spend the same bytes.
+    long quota = 30_000;
+    int each = 40;
+    String token = node(0).createToken(new JsonObject().put("limits", new JsonObject().put("daily_bytes", quota)
+        .put("phone_per_min", 100_000).put("agent_per_min", 100_000)));
+    try (WsClient phone = WsClient.auth(node(0).wsUrl(), token, "phone");
+         WsClient agent = WsClient.auth(node(1).wsUrl(), token, "agent")) {
+      phone.expect("status");
+      String p = Envelopes.chat("x".repeat(900));
+      String a = Envelopes.stream("y".repeat(900), 1);
+      Thread phoneBurst = new Thread(() -> { for (int i = 0; i < each; i++) phone.send(p); });
+      Thread agentBurst = new Thread(() -> { for (int i = 0; i < each; i++) agent.send(a); });
+      phoneBurst.start();
+      agentBurst.start();
+      phoneBurst.join();
+      agentBurst.join();
+      int[] phoneGot = new int[2]; // {deliveries from the agent, refusals of its own}
+      int[] agentGot = new int[2];
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> {
+        tally(phone, phoneGot);
+        tally(agent, agentGot);
+        return agentGot[0] + phoneGot[1] == each && phoneGot[0] + agentGot[1] == each;
+      });
+      long delivered = (long) agentGot[0] * p.length() + (long) phoneGot[0] * a.length();
+      assertTrue(delivered <= quota, "forwarded " + delivered + " bytes past a quota of " + quota);
+      assertTrue(quota - delivered < 2L * p.length(), "stopped early: " + delivered + " of " + quota);
+      assertTrue(phoneGot[1] + agentGot[1] > 0, "the quota never stopped the pair");
+    }
+  }
+
+  /** Counts what a client got: deliveries from its peer, and DAILY_QUOTA_EXCEEDED refusals. */
+  private static void tally(WsClient c, int[] got) {
+    while (c.pending() > 0) {
+      JsonObject m = c.next();
+      if (m.getString("type").equals("chat.error")) {
+        assertEquals("DAILY_QUOTA_EXCEEDED", m.getJsonObject("payload").getString("code"));
+        got[1]++;
+      } else {
+        got[0]++;
+      }
+    }
+  }
+
+  @Test
   void dailyQuotaSpentFromTwoNodesStopsAtTheLimit() {
     long quota = 20_000;
     String token = node(0).createToken(new JsonObject().put("limits", new JsonObject().put("daily_bytes", quota)

@@ -131,5 +131,6 @@ public final class RelayProcess implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     if (process.isAlive()) kill();
+    LogScan.scan("relay process on port " + port, output());
   }
 }

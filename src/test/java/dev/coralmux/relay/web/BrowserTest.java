@@ -174,7 +174,12 @@ class BrowserTest {
         assertEquals(1, seenByAgent.size());
         assertTrue(seenByAgent.get(0).encrypted(), "the browser encrypted its message");
         assertEquals(secret, seenByAgent.get(0).payload().getString("text"));
+        // What crossed the relay was ciphertext: neither it nor the plaintext nor the token is in its log.
         assertFalse(relayLog.stream().anyMatch(l -> l.contains("hello from the browser")), "the relay logged plaintext");
+        assertFalse(relayLog.stream().anyMatch(l -> l.contains("ciphertext")), "the relay logged an encrypted frame");
+        assertFalse(relayLog.stream().anyMatch(l -> l.contains(token)), "the relay logged the token");
+        assertTrue(relayLog.stream().anyMatch(l -> l.contains("connected for token " + token.substring(0, 4))
+            || l.contains("connected for token")), "the capture saw the relay's connection log lines");
         assertFalse(driver.getPageSource().contains(token), "the page does not show the token");
       } finally {
         agent[0].close();
