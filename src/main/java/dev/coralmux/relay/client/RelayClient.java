@@ -12,7 +12,6 @@ import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.UUID;
 
@@ -57,14 +56,9 @@ public final class RelayClient implements AutoCloseable {
   private boolean authenticated;
   private boolean stopped;
   private boolean peerOnline;
-  private long pingTimer = -1;
-  private long pongTimer = -1;
-  private E2eCrypto.KeyPair keys;
-  private E2eCrypto.Session session;
-  private String lastPeerKey;
-  private final ArrayDeque<Outgoing> waiting = new ArrayDeque<>();
-
-  private record Outgoing(String type, JsonObject payload, Promise<Void> sent, long deadline) {}
+  private final KeyAgreement e2e;
+  private final Heartbeat heartbeat;
+  private final WaitingSends waiting = new WaitingSends(MAX_WAITING);
 
   private RelayClient(Vertx vertx, boolean ownsVertx, ClientOptions options, RelayListener listener) {
     this.vertx = vertx;
@@ -75,6 +69,8 @@ public final class RelayClient implements AutoCloseable {
     this.sockets = vertx.createWebSocketClient(new WebSocketClientOptions()
         .setMaxFrameSize(16 * 1024 * 1024).setMaxMessageSize(16 * 1024 * 1024).setConnectTimeout(10_000));
     this.backoff = new Backoff(options.backoffInitial(), options.backoffMax());
+    this.e2e = new KeyAgreement(options.e2e());
+    this.heartbeat = new Heartbeat(vertx, options.pingInterval(), options.pongTimeout());
   }
 
   /** Starts a client on its own small Vert.x instance (closed with the client). */
@@ -104,7 +100,7 @@ public final class RelayClient implements AutoCloseable {
 
   /** Whether a key is agreed with the current peer (sends are encrypted). */
   public boolean isEncrypted() {
-    return session != null;
+    return e2e.agreed();
   }
 
   // ---------------------------------------------------------------- sending
@@ -112,7 +108,7 @@ public final class RelayClient implements AutoCloseable {
   /** Sends any message type; the payload is encrypted when E2E is on. */
   public Future<Void> send(String type, JsonObject payload) {
     Promise<Void> sent = Promise.promise();
-    context.runOnContext(v -> sendOnContext(new Outgoing(type, payload, sent, System.currentTimeMillis() + SEND_WAIT_MS)));
+    context.runOnContext(v -> sendOnContext(new WaitingSends.Outgoing(type, payload, sent, System.currentTimeMillis() + SEND_WAIT_MS)));
     return sent.future();
   }
 
@@ -137,45 +133,32 @@ public final class RelayClient implements AutoCloseable {
     return send("chat.error", new JsonObject().put("code", code).put("message", message));
   }
 
-  private void sendOnContext(Outgoing out) {
+  private void sendOnContext(WaitingSends.Outgoing out) {
     if (stopped) {
       out.sent().fail(new RelayException("CLOSED", "the client is stopped"));
       return;
     }
     boolean needsKey = options.e2e() && !out.type().equals(MessageTypes.KEY_EXCHANGE);
-    if (!authenticated || ws == null || (needsKey && session == null)) {
+    if (!authenticated || ws == null || (needsKey && !e2e.agreed())) {
       if (authenticated && needsKey && !peerOnline) {
         out.sent().fail(new RelayException("PEER_OFFLINE", "the peer is not connected; nothing to encrypt for"));
-      } else if (waiting.size() >= MAX_WAITING) {
+      } else if (!waiting.offer(out)) {
         out.sent().fail(new RelayException("NOT_READY", "too many messages waiting for the connection or key exchange"));
       } else {
         // Not connected yet, or no key yet: wait (bounded in number and time) rather than fail or leak plaintext.
-        waiting.add(out);
-        vertx.setTimer(Math.max(1, out.deadline() - System.currentTimeMillis()), t -> expireWaiting());
+        vertx.setTimer(Math.max(1, out.deadline() - System.currentTimeMillis()), t -> waiting.expire(System.currentTimeMillis()));
       }
       return;
     }
     JsonObject payload = out.payload();
-    if (needsKey) payload = session.encrypt(payload.encode());
+    if (needsKey) payload = e2e.encrypt(payload);
     JsonObject envelope = new JsonObject().put("v", 1).put("type", out.type())
         .put("id", UUID.randomUUID().toString()).put("ts", System.currentTimeMillis()).put("payload", payload);
     ws.writeTextMessage(envelope.encode()).onComplete(out.sent());
   }
 
-  private void expireWaiting() {
-    long now = System.currentTimeMillis();
-    while (!waiting.isEmpty() && waiting.peek().deadline() <= now) {
-      waiting.poll().sent().fail(new RelayException("NOT_READY", "not connected, or no key agreed with the peer, in time"));
-    }
-  }
-
   private void flushWaiting() {
-    int n = waiting.size(); // each is sent, or fails, or queues again: look at each once
-    for (int i = 0; i < n && !waiting.isEmpty(); i++) sendOnContext(waiting.poll());
-  }
-
-  private void failWaiting(String code, String message) {
-    while (!waiting.isEmpty()) waiting.poll().sent().fail(new RelayException(code, message));
+    waiting.takeAll().forEach(this::sendOnContext); // each is sent, fails, or waits again
   }
 
   // ---------------------------------------------------------------- connection lifecycle
@@ -209,12 +192,11 @@ public final class RelayClient implements AutoCloseable {
     ws = null;
     authenticated = false;
     peerOnline = false;
-    session = null;
-    lastPeerKey = null;
-    cancelTimers();
+    e2e.forgetPeer();
+    heartbeat.stop();
     if (code == CLOSE_REPLACED || (code == CLOSE_AUTH && reason.contains("revoked"))) stopped = true;
     if (stopped) {
-      failWaiting("CLOSED", "the connection to the relay closed for good");
+      waiting.failAll("CLOSED", "the connection to the relay closed for good");
       listener.onDisconnected(code, reason, false);
       firstConnect.tryFail(new RelayException("CLOSED", reason));
     } else {
@@ -226,29 +208,6 @@ public final class RelayClient implements AutoCloseable {
     if (stopped) return;
     listener.onDisconnected(code, reason, true);
     vertx.setTimer(backoff.nextDelayMs(), t -> connect());
-  }
-
-  private void cancelTimers() {
-    if (pingTimer >= 0) vertx.cancelTimer(pingTimer);
-    if (pongTimer >= 0) vertx.cancelTimer(pongTimer);
-    pingTimer = -1;
-    pongTimer = -1;
-  }
-
-  private void startHeartbeat() {
-    pingTimer = vertx.setPeriodic(options.pingInterval().toMillis(), t -> {
-      if (ws == null) return;
-      ws.writeTextMessage(new JsonObject().put("v", 1).put("type", MessageTypes.PING)
-          .put("id", UUID.randomUUID().toString()).put("ts", System.currentTimeMillis())
-          .put("payload", new JsonObject()).encode());
-      if (pongTimer < 0) {
-        WebSocket watched = ws;
-        pongTimer = vertx.setTimer(options.pongTimeout().toMillis(), p -> {
-          pongTimer = -1;
-          if (watched == ws) watched.close((short) 4408, "no pong"); // reconnects through onClosed
-        });
-      }
-    });
   }
 
   // ---------------------------------------------------------------- receiving
@@ -266,10 +225,7 @@ public final class RelayClient implements AutoCloseable {
       case MessageTypes.AUTH_OK -> onAuthOk(payload);
       case MessageTypes.AUTH_FAIL -> onAuthFail(payload);
       case MessageTypes.STATUS -> onStatus("online".equals(payload.getString("peer")));
-      case MessageTypes.PONG -> {
-        if (pongTimer >= 0) vertx.cancelTimer(pongTimer);
-        pongTimer = -1;
-      }
+      case MessageTypes.PONG -> heartbeat.pong();
       case MessageTypes.KEY_EXCHANGE -> onPeerKey(payload.getString("pubkey"));
       default -> {
         if (type.equals(MessageTypes.CHAT_ERROR) && "relay".equals(payload.getString("source"))) {
@@ -285,11 +241,9 @@ public final class RelayClient implements AutoCloseable {
   private void onAuthOk(JsonObject payload) {
     authenticated = true;
     backoff.reset();
-    keys = options.e2e() ? E2eCrypto.KeyPair.generate() : null; // fresh per connection
-    session = null;
-    lastPeerKey = null;
+    e2e.renew(); // fresh keys per connection
     peerOnline = payload.getBoolean("paired", false);
-    startHeartbeat();
+    heartbeat.start(ws);
     listener.onConnected(payload);
     firstConnect.tryComplete();
     if (peerOnline) offerKey();
@@ -301,7 +255,7 @@ public final class RelayClient implements AutoCloseable {
     String message = payload.getString("message", "");
     if (PERMANENT_AUTH_FAILURES.contains(code)) {
       stopped = true;
-      failWaiting(code, message);
+      waiting.failAll(code, message);
       listener.onAuthFailed(code, message);
       firstConnect.tryFail(new RelayException(code, message));
     }
@@ -310,28 +264,26 @@ public final class RelayClient implements AutoCloseable {
 
   private void onStatus(boolean online) {
     peerOnline = online;
-    session = null; // a peer that (re)appears has a new key; one that left has none
-    lastPeerKey = null;
+    e2e.forgetPeer(); // a peer that (re)appears has a new key; one that left has none
     listener.onPeerStatus(online);
     if (online) offerKey();
-    else failWaiting("PEER_OFFLINE", "the peer disconnected");
+    else waiting.failAll("PEER_OFFLINE", "the peer disconnected");
   }
 
   private void offerKey() {
-    if (keys == null || ws == null) return;
-    sendOnContext(new Outgoing(MessageTypes.KEY_EXCHANGE, new JsonObject().put("pubkey", keys.publicKeyBase64()),
+    String own = e2e.ownKey();
+    if (own == null || ws == null) return;
+    sendOnContext(new WaitingSends.Outgoing(MessageTypes.KEY_EXCHANGE, new JsonObject().put("pubkey", own),
         Promise.promise(), Long.MAX_VALUE));
   }
 
   private void onPeerKey(String pubkey) {
-    if (keys == null || pubkey == null || pubkey.equals(lastPeerKey)) return;
     try {
-      session = E2eCrypto.Session.derive(keys, pubkey);
+      if (!e2e.acceptPeerKey(pubkey)) return;
     } catch (IllegalArgumentException e) {
       listener.onRelayError(new RelayError("E2E_BAD_KEY", "the peer sent an unusable key: " + e.getMessage(), null, -1));
       return;
     }
-    lastPeerKey = pubkey;
     peerOnline = true;
     offerKey(); // answer every new peer key, so a peer that reconnected gets ours too
     listener.onEncrypted();
@@ -341,12 +293,12 @@ public final class RelayClient implements AutoCloseable {
   private void onPeerMessage(String type, JsonObject envelope, JsonObject payload) {
     boolean encrypted = E2eCrypto.isEncrypted(payload);
     if (encrypted) {
-      if (session == null) {
+      if (!e2e.agreed()) {
         listener.onRelayError(new RelayError("E2E_NO_KEY", "an encrypted " + type + " arrived before any key", envelope.getString("id"), -1));
         return;
       }
       try {
-        payload = new JsonObject(session.decrypt(payload));
+        payload = new JsonObject(e2e.decrypt(payload));
       } catch (E2eCrypto.DecryptException | DecodeException e) {
         listener.onRelayError(new RelayError("E2E_DECRYPT_FAILED", "cannot decrypt " + type + ": " + e.getMessage(),
             envelope.getString("id"), -1));
@@ -363,8 +315,8 @@ public final class RelayClient implements AutoCloseable {
     Promise<Void> done = Promise.promise();
     context.runOnContext(v -> {
       stopped = true;
-      cancelTimers();
-      failWaiting("CLOSED", "the client is stopping");
+      heartbeat.stop();
+      waiting.failAll("CLOSED", "the client is stopping");
       Future<Void> closing = ws == null ? Future.succeededFuture() : ws.close((short) 1000, "client closing");
       closing.otherwiseEmpty().compose(x -> sockets.close()).otherwiseEmpty().onComplete(x -> done.tryComplete());
     });
