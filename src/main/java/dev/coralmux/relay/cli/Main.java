@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "CoralMux v1 relay: pairs a phone and an AI agent that both connect out over WebSocket.",
-    subcommands = {ServeCommand.class, TokenCommand.class, AgentCommand.class, ChatCommand.class, BenchCommand.class,
+    subcommands = {ServeCommand.class, TokenCommand.class, AgentCommand.class, ChatCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -31,8 +31,12 @@ class BenchSmokeTest {
       assertEquals(1, open.size());
       assertTrue(open.get(0).delivered() > 0 && open.get(0).p99Micros() > 0, open.get(0)::summary);
 
-      JsonObject idle = Benchmarks.idle(relay.httpUrl(), TestRelay.ADMIN_KEY, relay.wsUrl(), 20, 1, 0);
+      // The relay runs in this JVM, so its pid is ours: RSS and heap are read from outside as for a real relay.
+      JsonObject idle = Benchmarks.idle(relay.httpUrl(), TestRelay.ADMIN_KEY, relay.wsUrl(), 20, 1, 0,
+          ProcessHandle.current().pid());
       assertEquals(20L, idle.getLong("connections"));
+      assertTrue(idle.getJsonObject("after").getLong("heap_used_after_gc_bytes") > 0, idle::encode);
+      assertTrue(idle.getJsonObject("after").getLong("rss_bytes") > 0, idle::encode);
       JsonObject churn = Benchmarks.churn(relay.httpUrl(), TestRelay.ADMIN_KEY, relay.wsUrl(), 2, 0.5, 1);
       assertTrue(churn.getLong("completed") > 0, churn::encode);
 

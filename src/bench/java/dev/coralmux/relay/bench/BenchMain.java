@@ -1,10 +1,5 @@
-package dev.coralmux.relay.cli;
+package dev.coralmux.relay.bench;
 
-import dev.coralmux.relay.bench.BaselineProcess;
-import dev.coralmux.relay.bench.BenchReport;
-import dev.coralmux.relay.bench.BenchResult;
-import dev.coralmux.relay.bench.BenchSpec;
-import dev.coralmux.relay.bench.Benchmarks;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -12,21 +7,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code bench}: load-test any CoralMux relay, with the same load on a bare Vert.x forwarder for comparison. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+/**
+ * Entry point of the bench jar ({@code java -jar coralmux-relay-bench.jar [scenario]}): load-test any
+ * CoralMux relay, with the same load on a bare Vert.x forwarder for comparison. Kept out of the
+ * relay jar so production ships no load generator.
+ */
+@Command(name = "coralmux-relay-bench", mixinStandardHelpOptions = true, versionProvider = BenchMain.Version.class,
     description = {"Measure a CoralMux relay (standalone, a cluster node or a load balancer).",
         "Run the relay with limits raised (conf/bench.json); tokens are created with the admin key.",
-        "Results are appended to --out as JSON; 'bench report' turns them into tables and charts."},
-    subcommands = {BenchCommand.Throughput.class, BenchCommand.Latency.class, BenchCommand.Capacity.class,
-        BenchCommand.Idle.class, BenchCommand.Churn.class, BenchCommand.Report.class})
-final class BenchCommand {
-  @Mixin
-  RelayOptions relay;
+        "Results are appended to --out as JSON; 'report' turns them into tables and charts."},
+    subcommands = {BenchMain.Throughput.class, BenchMain.Latency.class, BenchMain.Capacity.class,
+        BenchMain.Idle.class, BenchMain.Churn.class, BenchMain.Report.class, CommandLine.HelpCommand.class})
+public final class BenchMain {
+  @Option(names = "--relay", paramLabel = "URL", defaultValue = "${env:RELAY_URL:-http://127.0.0.1:8080}",
+      description = "The relay's base URL (env RELAY_URL; default ${DEFAULT-VALUE}).")
+  String relay;
 
   @Option(names = "--admin-key", defaultValue = "${env:RELAY_ADMIN_KEY}", description = "The relay's admin key (env RELAY_ADMIN_KEY).")
   String adminKey;
@@ -47,12 +47,29 @@ final class BenchCommand {
   @Option(names = "--out", defaultValue = "target/bench/results.json", description = "Results file (JSON array, appended).")
   Path out;
 
+  public static void main(String[] args) {
+    // Exit explicitly: Vert.x and HTTP client threads give no reason to linger.
+    System.exit(new CommandLine(new BenchMain()).execute(args));
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = BenchMain.class.getPackage().getImplementationVersion();
+      return new String[] {"coralmux-relay-bench " + (v == null ? "dev" : v)};
+    }
+  }
+
+  String base() {
+    return relay.endsWith("/") ? relay.substring(0, relay.length() - 1) : relay;
+  }
+
   String wsOf(String url) {
-    return url != null ? url : relay.base().replaceFirst("^http", "ws") + "/ws";
+    return url != null ? url : base().replaceFirst("^http", "ws") + "/ws";
   }
 
   BenchSpec spec(int pairs, int inflight, int size, double duration, double warmup, double rate) {
-    return new BenchSpec(relay.base(), adminKey, wsOf(phoneUrl), wsOf(agentUrl), pairs, inflight, size, duration, warmup,
+    return new BenchSpec(base(), adminKey, wsOf(phoneUrl), wsOf(agentUrl), pairs, inflight, size, duration, warmup,
         rate, sourceAddresses, 0);
   }
 
@@ -88,7 +105,7 @@ final class BenchCommand {
       description = "Closed loop: P pairs, W messages in flight per pair, S-byte messages.")
   static final class Throughput implements Callable<Integer> {
     @ParentCommand
-    BenchCommand bench;
+    BenchMain bench;
 
     @Option(names = "--pairs", defaultValue = "100") int pairs;
     @Option(names = "--inflight", defaultValue = "10") int inflight;
@@ -105,10 +122,10 @@ final class BenchCommand {
   }
 
   @Command(name = "latency", mixinStandardHelpOptions = true,
-      description = "Open loop at fixed offered rates (default: 10/50/90% of a quick throughput run); latency from intended send times.")
+      description = "Open loop at fixed offered rates (default: 10/50/90%% of a quick throughput run); latency from intended send times.")
   static final class Latency implements Callable<Integer> {
     @ParentCommand
-    BenchCommand bench;
+    BenchMain bench;
 
     @Option(names = "--pairs", defaultValue = "100") int pairs;
     @Option(names = "--size", defaultValue = "1024") int size;
@@ -133,7 +150,7 @@ final class BenchCommand {
       description = "Many pairs at a fixed rate each, ramped until p99 > 50 ms or errors appear: what one node carries.")
   static final class Capacity implements Callable<Integer> {
     @ParentCommand
-    BenchCommand bench;
+    BenchMain bench;
 
     @Option(names = "--pairs", defaultValue = "1000") int pairs;
     @Option(names = "--size", defaultValue = "1024") int size;
@@ -148,10 +165,11 @@ final class BenchCommand {
   }
 
   @Command(name = "idle", mixinStandardHelpOptions = true,
-      description = "N idle authenticated connections; heap after GC and RSS per connection, read from the relay.")
+      description = {"N idle authenticated connections; heap after GC and RSS per connection of the relay process",
+          "(--relay-pid: VmRSS from /proc, heap via jcmd GC.run + GC.heap_info; same machine and user)."})
   static final class Idle implements Callable<Integer> {
     @ParentCommand
-    BenchCommand bench;
+    BenchMain bench;
 
     @Option(names = "--connections", defaultValue = "10000") int connections;
 
@@ -159,10 +177,14 @@ final class BenchCommand {
         + "(to inspect the relay, e.g. with jcmd GC.class_histogram).")
     int holdSeconds;
 
+    @Option(names = "--relay-pid", paramLabel = "PID",
+        description = "The relay's process id; without it only client-side figures are reported (no memory).")
+    Long relayPid;
+
     @Override
     public Integer call() throws Exception {
-      JsonObject r = Benchmarks.idle(bench.relay.base(), bench.adminKey, bench.wsOf(bench.phoneUrl), connections,
-          bench.sourceAddresses, holdSeconds);
+      JsonObject r = Benchmarks.idle(bench.base(), bench.adminKey, bench.wsOf(bench.phoneUrl), connections,
+          bench.sourceAddresses, holdSeconds, relayPid);
       System.out.println(r.encodePrettily());
       appendJson(bench.out, r);
       return 0;
@@ -172,14 +194,14 @@ final class BenchCommand {
   @Command(name = "churn", mixinStandardHelpOptions = true, description = "Connect + auth + close per second.")
   static final class Churn implements Callable<Integer> {
     @ParentCommand
-    BenchCommand bench;
+    BenchMain bench;
 
     @Option(names = "--concurrency", defaultValue = "50") int concurrency;
     @Option(names = "--duration", defaultValue = "10") double duration;
 
     @Override
     public Integer call() throws Exception {
-      JsonObject r = Benchmarks.churn(bench.relay.base(), bench.adminKey, bench.wsOf(bench.phoneUrl), concurrency, duration,
+      JsonObject r = Benchmarks.churn(bench.base(), bench.adminKey, bench.wsOf(bench.phoneUrl), concurrency, duration,
           bench.sourceAddresses);
       System.out.println(r.encodePrettily());
       appendJson(bench.out, r);
@@ -191,7 +213,7 @@ final class BenchCommand {
       description = "Turn a results file into markdown tables and SVG charts.")
   static final class Report implements Callable<Integer> {
     @ParentCommand
-    BenchCommand bench;
+    BenchMain bench;
 
     @Option(names = "--charts", defaultValue = "docs/bench", description = "Directory for the SVG charts.") Path charts;
 

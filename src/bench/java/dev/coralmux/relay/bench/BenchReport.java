@@ -55,6 +55,11 @@ public final class BenchReport {
     for (Object o : results) {
       JsonObject r = (JsonObject) o;
       if (!"idle".equals(r.getString("scenario"))) continue;
+      if (!r.containsKey("heap_per_connection_bytes")) { // run without --relay-pid: nothing to chart
+        md.append(String.format(Locale.ROOT, "%nidle: %d connections; relay memory not measured (no --relay-pid)%n",
+            r.getLong("connections")));
+        continue;
+      }
       heap.add(new double[] {r.getLong("connections"), r.getLong("heap_per_connection_bytes")});
       rss.add(new double[] {r.getLong("connections"), r.getLong("rss_per_connection_bytes")});
       md.append(String.format(Locale.ROOT, "%nidle: %d connections: %d B heap and %d B RSS per connection%n",

@@ -61,13 +61,4 @@ final class BenchTokens {
     for (CompletableFuture<String> f : all) out.add(f.get(5, TimeUnit.MINUTES));
     return out;
   }
-
-  /** The relay's memory figures (GET /api/v1/admin/memory). */
-  static JsonObject memory(String relayHttp, String adminKey) throws Exception {
-    HttpRequest req = HttpRequest.newBuilder(URI.create(relayHttp + "/api/v1/admin/memory"))
-        .header("X-Admin-Key", adminKey).timeout(Duration.ofSeconds(120)).GET().build();
-    HttpResponse<String> r = HTTP.send(req, HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 200) throw new IllegalStateException("memory endpoint: " + r.statusCode() + " " + r.body());
-    return new JsonObject(r.body());
-  }
 }

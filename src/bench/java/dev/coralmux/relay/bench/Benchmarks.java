@@ -43,27 +43,44 @@ public final class Benchmarks {
     return out;
   }
 
-  /** Idle memory per authenticated connection, measured by the relay itself (heap after GC, RSS). */
-  public static JsonObject idle(String relayHttp, String adminKey, String wsUrl, int connections, int sources, int holdSeconds) {
+  /**
+   * Idle memory per authenticated connection. With the relay's pid, its heap after GC and RSS are
+   * read before and after opening the connections ({@link RelayMemory}); without it only what the
+   * client sees (connections, time to open them) is reported, and the result says so.
+   */
+  public static JsonObject idle(String relayHttp, String adminKey, String wsUrl, int connections, int sources, int holdSeconds,
+                                Long relayPid) {
     try (ConnectionBench b = new ConnectionBench(wsUrl, sources)) {
       List<String> tokens = BenchTokens.make(relayHttp, adminKey, Math.max(1, connections / 2));
-      JsonObject before = BenchTokens.memory(relayHttp, adminKey);
+      JsonObject before = relayPid == null ? null : RelayMemory.sample(relayPid);
+      long t0 = System.nanoTime();
       List<WebSocket> open = b.openIdle(tokens);
-      JsonObject after = BenchTokens.memory(relayHttp, adminKey);
-      long n = after.getLong("sockets") - before.getLong("sockets");
-      double heapPer = (after.getLong("heap_used_after_gc_bytes") - before.getLong("heap_used_after_gc_bytes")) / (double) n;
-      double rssPer = (after.getLong("rss_bytes") - before.getLong("rss_bytes")) / (double) n;
+      double openSeconds = (System.nanoTime() - t0) / 1e9;
+      JsonObject after = relayPid == null ? null : RelayMemory.sample(relayPid);
+      long n = open.size();
+      JsonObject r = new JsonObject().put("scenario", "idle").put("target", "relay").put("connections", n)
+          .put("open_seconds", Math.round(openSeconds * 10) / 10.0);
+      if (relayPid == null) {
+        r.put("note", "no --relay-pid: the relay's memory was not measured, client-side figures only");
+      } else {
+        r.put("relay_pid", relayPid)
+            .put("heap_per_connection_bytes", perConnection(before, after, "heap_used_after_gc_bytes", n))
+            .put("rss_per_connection_bytes", perConnection(before, after, "rss_bytes", n))
+            .put("before", before).put("after", after);
+      }
       if (holdSeconds > 0) {
         System.out.println("holding " + n + " connections for " + holdSeconds + " s");
         Thread.sleep(holdSeconds * 1000L); // the operator asked to look at the relay meanwhile
       }
       open.forEach(WebSocket::close);
-      return new JsonObject().put("scenario", "idle").put("target", "relay").put("connections", n)
-          .put("heap_per_connection_bytes", Math.round(heapPer)).put("rss_per_connection_bytes", Math.round(rssPer))
-          .put("before", before).put("after", after);
+      return r;
     } catch (Exception e) {
       throw new IllegalStateException("idle failed: " + e, e);
     }
+  }
+
+  private static long perConnection(JsonObject before, JsonObject after, String key, long n) {
+    return Math.round((after.getLong(key) - before.getLong(key)) / (double) Math.max(1, n));
   }
 
   /** Connect + auth + close per second with {@code concurrency} loops. */
