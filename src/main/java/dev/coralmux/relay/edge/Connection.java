@@ -16,7 +16,6 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
-import java.time.Duration;
 import java.util.logging.Logger;
 
 /**
@@ -299,7 +298,7 @@ final class Connection {
     if (state == State.CLOSED) return;
     markClosed();
     unregister();
-    ws.shutdown(Duration.ofMillis(settings.closeGraceMs()), code, reason);
+    ws.close(code, reason);
   }
 
   private void cleanUp() {
