@@ -1,6 +1,8 @@
 package dev.coralmux.relay.edge;
 
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.http.WebSocketFrame;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -29,13 +31,17 @@ final class OutboundQueue {
     return pendingBytes == 0 || pendingBytes + size <= budgetBytes;
   }
 
-  /** Writes a frame; the future fails when the socket closed before the frame was written. */
-  Future<Void> write(WebSocketFrame frame, long size) {
+  /**
+   * Writes a frame; {@code done} fails when the socket closed before the frame was written. One
+   * completion handler per write, no derived future: this runs for every forwarded message.
+   */
+  void write(WebSocketFrame frame, long size, Handler<AsyncResult<Void>> done) {
     if (pendingBytes == 0) lastProgressAt = clock.getAsLong();
     pendingBytes += size;
-    return socket.apply(frame).andThen(ar -> {
+    socket.apply(frame).onComplete(ar -> {
       pendingBytes -= size;
       lastProgressAt = clock.getAsLong();
+      done.handle(ar);
     });
   }
 

@@ -71,7 +71,7 @@ final class Outbox {
     // Vert.x's public API makes text frames from Strings only, so the bytes are decoded here and
     // encoded again by Vert.x (cost measured in docs/BENCHMARKS.md, "public API text frames").
     WebSocketFrame frame = WebSocketFrame.textFrame(new String(d.frame(), StandardCharsets.UTF_8), true);
-    queue.write(frame, size).onComplete(ar -> {
+    queue.write(frame, size, ar -> {
       if (ar.failed()) {
         bounce(d, DropReason.GONE_DISCONNECTED, EdgeMessage.Bounce.peerGone(d));
         return;
@@ -88,7 +88,9 @@ final class Outbox {
       metrics.relayMessageNotSent();
       return;
     }
-    queue.write(WebSocketFrame.textFrame(text, true), size).onFailure(e -> metrics.relayMessageNotSent());
+    queue.write(WebSocketFrame.textFrame(text, true), size, ar -> {
+      if (ar.failed()) metrics.relayMessageNotSent();
+    });
   }
 
   boolean stalled(long now) {

@@ -22,7 +22,12 @@ class OutboundQueueTest {
   }, 100, () -> now);
 
   private Future<Void> write(int size) {
-    return queue.write(WebSocketFrame.textFrame("x", true), size);
+    Promise<Void> done = Promise.promise();
+    queue.write(WebSocketFrame.textFrame("x", true), size, ar -> {
+      if (ar.succeeded()) done.complete();
+      else done.fail(ar.cause());
+    });
+    return done.future();
   }
 
   @Test
