@@ -30,6 +30,7 @@ import java.util.logging.Logger;
 public final class RedisLimiter implements Limiter {
   private static final Logger LOG = Logger.getLogger(RedisLimiter.class.getName());
   private static final RedisScripts.Script LIMIT = RedisScripts.Script.load("limit");
+  private static final RedisScripts.Script REFUND = RedisScripts.Script.load("refund");
 
   private final RedisScripts redis;
   private final RelayMetrics metrics;
@@ -81,6 +82,24 @@ public final class RedisLimiter implements Limiter {
     if (code == 1) return Decision.refuse(ErrorCode.RATE_LIMITED, retry);
     if (code == 2) return Decision.refuse(ErrorCode.DAILY_QUOTA_EXCEEDED, retry);
     return Decision.refuse(ErrorCode.MONTHLY_QUOTA_EXCEEDED, retry);
+  }
+
+  @Override
+  public void refund(String hash, long bytes) {
+    long now = System.currentTimeMillis();
+    String dayKey = RedisKeys.day(hash, UtcPeriods.dayKey(now));
+    String monthKey = RedisKeys.month(hash, UtcPeriods.monthKey(now));
+    if (now < redisDownUntil) { // given back with the outage's own accounting
+      fallback.refund(hash, bytes);
+      unreconciled.merge(dayKey, -bytes, Long::sum);
+      unreconciled.merge(monthKey, -bytes, Long::sum);
+      return;
+    }
+    redis.run(REFUND, new String[] {dayKey, monthKey}, bytes).onFailure(e -> {
+      metrics.redisFailure();
+      unreconciled.merge(dayKey, -bytes, Long::sum); // applied when Redis answers again
+      unreconciled.merge(monthKey, -bytes, Long::sum);
+    });
   }
 
   @Override

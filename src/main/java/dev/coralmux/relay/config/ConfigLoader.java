@@ -63,7 +63,10 @@ public final class ConfigLoader {
         w.number("close_grace_ms", 3_000, 100, 60_000),
         w.integer("max_pending_decisions", 64, 1, 100_000),
         w.number("max_pending_decision_bytes", 8L * 1024 * 1024, 1024, Integer.MAX_VALUE),
-        w.integer("max_held_deliveries", 64, 1, 100_000));
+        w.integer("max_held_deliveries", 64, 1, 100_000),
+        w.bool("compression", false),
+        w.number("max_auth_message_bytes", 64 * 1024, 256, 16L * 1024 * 1024),
+        w.integer("unauthenticated_per_ip", 32, 1, 1_000_000));
     w.rejectUnknownKeys();
     if (ws.hardMaxMessageBytes() < limits.maxMessageBytes()) {
       problems.add("websocket.hard_max_message_bytes: must be at least limits.max_message_bytes ("
@@ -71,7 +74,7 @@ public final class ConfigLoader {
     }
 
     ConfigSection s = root.section("store");
-    long flushMs = s.number("flush_interval_ms", 5_000, 100, 3_600_000);
+    long flushMs = s.number("flush_interval_ms", 1_000, 100, 3_600_000);
     s.rejectUnknownKeys();
 
     ConfigSection sd = root.section("shutdown");

@@ -64,10 +64,14 @@ public record RelayConfig(
    * @param maxPendingDecisions limit checks one connection may have in flight before its socket is paused
    * @param maxPendingDecisionBytes bytes the messages waiting for those checks may hold before the pause
    * @param maxHeldDeliveries messages held for a connection still completing its auth
+   * @param compression whether permessage-deflate may be negotiated
+   * @param maxAuthMessageBytes the largest first (auth) message
+   * @param unauthenticatedPerIp sockets one client IP may hold open before authenticating
    */
   public record WebSocket(long authTimeoutMs, long heartbeatIntervalMs, long sendQueueBytes,
                           long slowConsumerTimeoutMs, long hardMaxMessageBytes, long closeGraceMs,
-                          int maxPendingDecisions, long maxPendingDecisionBytes, int maxHeldDeliveries) {}
+                          int maxPendingDecisions, long maxPendingDecisionBytes, int maxHeldDeliveries,
+                          boolean compression, long maxAuthMessageBytes, int unauthenticatedPerIp) {}
 
   /** Self-service token registration ({@code POST /api/v1/register}). */
   public record Registration(boolean enabled, int perIpPerHour, List<String> trustedProxies) {}

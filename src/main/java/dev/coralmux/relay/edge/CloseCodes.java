@@ -6,6 +6,8 @@ final class CloseCodes {
 
   /** Node shutting down or draining: reconnect (to another replica). */
   static final short GOING_AWAY = 1001;
+  /** A frame the WebSocket decoder refused as malformed. */
+  static final short PROTOCOL_ERROR = 1002;
   /** Slow consumer: the client read nothing for too long. */
   static final short POLICY = 1008;
   /** A message over the hard cap: reading it further would be unsafe. */

@@ -14,6 +14,7 @@ import dev.coralmux.relay.routing.Registration;
 import dev.coralmux.relay.store.Tokens;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
 import java.util.logging.Logger;
@@ -42,6 +43,8 @@ final class Connection {
   private final PeerLink peer = new PeerLink();
   private State state = State.AWAITING_AUTH;
   private long authTimer = -1;
+  private long expiryTimer = -1;
+  private Runnable preAuth; // releases this socket's pre-auth slot, once
   private long lastSeenAt;
 
   // Known once auth is asked for (tokenHash, role), registered (self) or authenticated (limits, expiresAt).
@@ -54,7 +57,9 @@ final class Connection {
   private boolean cleanedUp;
   private boolean unregistered;
 
-  Connection(EdgeVerticle edge, ServerWebSocket ws, long id) {
+  /** @param authenticatedOrGone called once: when the socket authenticates or closes before that */
+  Connection(EdgeVerticle edge, ServerWebSocket ws, long id, Runnable authenticatedOrGone) {
+    this.preAuth = authenticatedOrGone;
     this.edge = edge;
     this.deps = edge.deps();
     this.settings = deps.config().websocket();
@@ -64,17 +69,7 @@ final class Connection {
     this.lastSeenAt = edge.now();
     this.assembler = new FrameAssembler(settings.hardMaxMessageBytes());
     this.decisions = new DecisionQueue(settings.maxPendingDecisions(), settings.maxPendingDecisionBytes(),
-        this::onLimiterError, new DecisionQueue.Flow() {
-          @Override
-          public void pause() {
-            ws.pause();
-          }
-
-          @Override
-          public void resume() {
-            ws.resume();
-          }
-        });
+        Refusals.onLimiterError(deps.config(), metrics), ws::pause, ws::resume);
     this.outbox = new Outbox(edge, new OutboundQueue(ws::writeFrame, settings.sendQueueBytes(), edge::now));
   }
 
@@ -82,7 +77,7 @@ final class Connection {
     ws.frameHandler(this::onFrame);
     ws.pongHandler(b -> lastSeenAt = edge.now());
     ws.closeHandler(v -> cleanUp());
-    ws.exceptionHandler(e -> { /* a reset or protocol error; closeHandler follows */ });
+    ws.exceptionHandler(this::onSocketError);
     authTimer = edge.vertx().setTimer(settings.authTimeoutMs(), t -> {
       authTimer = -1;
       if (state == State.AWAITING_AUTH || state == State.AUTHENTICATING) {
@@ -93,14 +88,30 @@ final class Connection {
 
   // ---------------------------------------------------------------- inbound
 
+  /**
+   * A frame the decoder refused (over the hard cap, or malformed): Vert.x drops the TCP
+   * connection right after this, so the close frame saying why goes out now. A connection that
+   * simply closed needs nothing.
+   */
+  private void onSocketError(Throwable e) {
+    if (state == State.CLOSED || e instanceof HttpClosedException) return;
+    String what = String.valueOf(e.getMessage());
+    if (what.startsWith("Max frame length")) tooBig();
+    else close(CloseCodes.PROTOCOL_ERROR, "protocol error");
+  }
+
+  private void tooBig() {
+    metrics.undelivered(DropReason.MESSAGE_TOO_LARGE);
+    close(CloseCodes.TOO_BIG, "message too big");
+  }
+
   private void onFrame(WebSocketFrame frame) {
     lastSeenAt = edge.now();
     if (state == State.CLOSED) return;
     FrameAssembler.Message m = assembler.accept(frame, maxMessageBytes());
     if (m == null) return;
     if (m == FrameAssembler.TOO_BIG) {
-      metrics.undelivered(DropReason.MESSAGE_TOO_LARGE);
-      closeSocket(CloseCodes.TOO_BIG, "message too big");
+      tooBig();
       return;
     }
     switch (state) {
@@ -110,8 +121,16 @@ final class Connection {
     }
   }
 
+  /** Before auth only a small auth message is accepted: a socket nobody knows gets no large buffer. */
   private long maxMessageBytes() {
-    return limits != null ? limits.maxMessageBytes() : deps.config().limits().maxMessageBytes();
+    return limits != null ? limits.maxMessageBytes() : settings.maxAuthMessageBytes();
+  }
+
+  private void leavePreAuth() {
+    if (preAuth == null) return;
+    Runnable r = preAuth;
+    preAuth = null;
+    r.run();
   }
 
   private void onAuthMessage(FrameAssembler.Message m) {
@@ -147,9 +166,14 @@ final class Connection {
 
   private void goLive(AuthHandshake.Result r) {
     cancelAuthTimer();
+    leavePreAuth();
     limits = deps.config().limits().with(r.token().overrides());
     expiresAt = r.token().expiresAt();
     state = State.ACTIVE;
+    if (expiresAt > 0) { // closed at expiry, not at the next heartbeat
+      expiryTimer = edge.vertx().setTimer(Math.max(1, expiresAt - System.currentTimeMillis()),
+          t -> close(CloseCodes.AUTH, "pairing token expired"));
+    }
     metrics.authenticated(role, +1);
     metrics.authResult("ok");
     LOG.info(role.wire() + " connected for token " + Tokens.idOf(tokenHash) + (peer.current() != null ? " (paired)" : ""));
@@ -164,7 +188,7 @@ final class Connection {
   private void failAuth(ErrorCode code, String message) {
     metrics.authResult(code.name().toLowerCase());
     sendRelay(RelayMessages.authFail(code, message));
-    closeSocket(CloseCodes.AUTH, code == ErrorCode.INVALID_MESSAGE ? "invalid auth message" : "unauthorized");
+    close(CloseCodes.AUTH, code == ErrorCode.INVALID_MESSAGE ? "invalid auth message" : "unauthorized");
   }
 
   private void onClientMessage(FrameAssembler.Message m) {
@@ -203,23 +227,9 @@ final class Connection {
   }
 
   private void refuse(String refId, Decision decision) {
-    ErrorCode code = decision.refusal();
-    metrics.undelivered(code == ErrorCode.SERVICE_UNAVAILABLE ? DropReason.LIMITER_UNAVAILABLE : DropReason.valueOf(code.name()));
-    String message = switch (code) {
-      case RATE_LIMITED -> "too many messages for this token and role (" + limits.perMinute(role) + " per minute)";
-      case DAILY_QUOTA_EXCEEDED -> "daily bandwidth quota of " + limits.dailyBytes() + " bytes reached (resets at 00:00 UTC)";
-      case MONTHLY_QUOTA_EXCEEDED -> "monthly bandwidth quota of " + limits.monthlyBytes() + " bytes reached";
-      case SERVICE_UNAVAILABLE -> "the relay cannot check limits right now; retry shortly";
-      default -> code.name();
-    };
-    sendRelay(RelayMessages.error(code, message, refId, decision.retryAfterMs()));
-  }
-
-  /** A limit check that failed decides by policy, explicitly and counted. */
-  private Decision onLimiterError(Throwable e) {
-    metrics.limiterError();
-    return RelayConfig.ALLOW.equals(deps.config().onLimiterError())
-        ? Decision.ALLOW : Decision.refuse(ErrorCode.SERVICE_UNAVAILABLE, 1_000);
+    metrics.undelivered(Refusals.reason(decision.refusal()));
+    sendRelay(RelayMessages.error(decision.refusal(), Refusals.message(decision.refusal(), limits, role), refId,
+        decision.retryAfterMs()));
   }
 
   // ---------------------------------------------------------------- from other connections
@@ -228,11 +238,16 @@ final class Connection {
     if (m instanceof EdgeMessage.Deliver d) {
       onDeliver(d);
     } else if (m instanceof EdgeMessage.Bounce b) {
-      if (state == State.ACTIVE && isFor(b.target())) {
-        sendRelay(RelayMessages.error(b.code(), b.reason(), b.messageId(), b.retryAfterMs()));
-      }
+      if (!isFor(b.target())) return;
+      if (b.refundBytes() > 0) deps.limiter().refund(tokenHash, b.refundBytes()); // counts only when forwarded
+      if (state == State.ACTIVE) sendRelay(RelayMessages.error(b.code(), b.reason(), b.messageId(), b.retryAfterMs()));
     } else if (m instanceof EdgeMessage.PeerOnline p) {
-      if (isFor(p.target()) && peer.learn(p.peer()) && state == State.ACTIVE) sendRelay(RelayMessages.status(true));
+      if (!isFor(p.target())) return;
+      PeerLink.Change change = peer.learn(p.peer());
+      if (state != State.ACTIVE) return;
+      // A takeover is told too: a stolen token must not replace the peer unnoticed.
+      if (change == PeerLink.Change.ONLINE) sendRelay(RelayMessages.status(true));
+      else if (change == PeerLink.Change.REPLACED) sendRelay(RelayMessages.statusReplaced());
     } else if (m instanceof EdgeMessage.PeerOffline p) {
       if (isFor(p.target()) && peer.lose(p.peer()) && state == State.ACTIVE) sendRelay(RelayMessages.status(false));
     }
@@ -268,14 +283,12 @@ final class Connection {
     if (state == State.CLOSED) return;
     if (outbox.stalled(now)) {
       metrics.slowConsumerClosed();
-      closeSocket(CloseCodes.POLICY, "slow consumer: nothing read for " + settings.slowConsumerTimeoutMs() + " ms");
+      close(CloseCodes.POLICY, "slow consumer: nothing read for " + settings.slowConsumerTimeoutMs() + " ms");
       return;
     }
     if (!heartbeatDue) return;
     if (now - lastSeenAt > 3 * settings.heartbeatIntervalMs()) {
-      closeSocket(CloseCodes.HEARTBEAT, "heartbeat timeout");
-    } else if (state == State.ACTIVE && expiresAt > 0 && System.currentTimeMillis() >= expiresAt) {
-      closeSocket(CloseCodes.AUTH, "pairing token expired");
+      close(CloseCodes.HEARTBEAT, "heartbeat timeout");
     } else {
       ws.writePing(Buffer.buffer());
     }
@@ -283,18 +296,13 @@ final class Connection {
 
   // ---------------------------------------------------------------- closing
 
-  /** Closes on behalf of the relay (revocation, takeover, shutdown); from here on nothing is sent or delivered. */
-  void close(short code, String reason) {
-    closeSocket(code, reason);
-  }
-
   /**
-   * Sends the close frame and leaves the directory at once (the peer hears "offline" now, not when
-   * the handshake ends). A client that answers is gone within the close grace; one that reads
+   * Closes on behalf of the relay; from here on nothing is sent or delivered. Sends the close frame
+   * and leaves the directory at once (the peer hears "offline" now, not when the handshake ends). A client that answers is gone within the close grace; one that reads
    * nothing cannot even take the close frame, and is cut by the server's write-idle timeout
    * ({@link EdgeVerticle#writeIdleMs}), which frees its queued bytes.
    */
-  private void closeSocket(short code, String reason) {
+  void close(short code, String reason) {
     if (state == State.CLOSED) return;
     markClosed();
     unregister();
@@ -318,6 +326,8 @@ final class Connection {
     }
     state = State.CLOSED;
     cancelAuthTimer();
+    leavePreAuth();
+    if (expiryTimer >= 0) edge.vertx().cancelTimer(expiryTimer);
     decisions.close();
   }
 

@@ -14,19 +14,13 @@ import java.util.function.Function;
  */
 final class DecisionQueue {
 
-  /** What the queue asks of the socket: stop reading while full, read again once there is room. */
-  interface Flow {
-    void pause();
-
-    void resume();
-  }
-
   private record Pending(Future<Decision> decision, long bytes, Consumer<Decision> then, Runnable abandoned) {}
 
   private final int maxCount;
   private final long maxBytes;
   private final Function<Throwable, Decision> onFailure;
-  private final Flow flow;
+  private final Runnable pause;
+  private final Runnable resume;
   private ArrayDeque<Pending> queue;
   private long bytes;
   private boolean paused;
@@ -34,12 +28,14 @@ final class DecisionQueue {
 
   /**
    * @param onFailure the decision for a check that failed (the configured limiter-error policy)
+   * @param pause stops reading the socket while the queue is full; {@code resume} reads again
    */
-  DecisionQueue(int maxCount, long maxBytes, Function<Throwable, Decision> onFailure, Flow flow) {
+  DecisionQueue(int maxCount, long maxBytes, Function<Throwable, Decision> onFailure, Runnable pause, Runnable resume) {
     this.maxCount = maxCount;
     this.maxBytes = maxBytes;
     this.onFailure = onFailure;
-    this.flow = flow;
+    this.pause = pause;
+    this.resume = resume;
   }
 
   /**
@@ -63,7 +59,7 @@ final class DecisionQueue {
     this.bytes += bytes;
     if (!paused && full()) {
       paused = true;
-      flow.pause();
+      pause.run();
     }
     decision.onComplete(ar -> runReady());
   }
@@ -77,7 +73,7 @@ final class DecisionQueue {
     if (queue != null && queue.isEmpty()) queue = null;
     if (paused && !closed && !full()) {
       paused = false;
-      flow.resume();
+      resume.run();
     }
   }
 

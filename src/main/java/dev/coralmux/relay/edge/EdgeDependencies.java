@@ -15,6 +15,7 @@ import java.util.function.BooleanSupplier;
  * @param nodeId unique per process (the cluster node id when clustered); part of every edge
  *     verticle's event-bus address
  * @param draining true once the node shuts down: upgrades are refused so clients go elsewhere
+ * @param unauthenticated sockets per client IP not yet authenticated, node-wide
  */
 public record EdgeDependencies(
     RelayConfig config,
@@ -24,4 +25,14 @@ public record EdgeDependencies(
     PresenceDirectory presence,
     RelayMetrics metrics,
     Membership membership,
-    BooleanSupplier draining) {}
+    BooleanSupplier draining,
+    UnauthenticatedSockets unauthenticated) {
+
+  /** With the node-wide count of unauthenticated sockets per client IP made from the config. */
+  public EdgeDependencies(RelayConfig config, String nodeId, TokenStore tokens, Limiter limiter,
+                          PresenceDirectory presence, RelayMetrics metrics, Membership membership,
+                          BooleanSupplier draining) {
+    this(config, nodeId, tokens, limiter, presence, metrics, membership, draining,
+        new UnauthenticatedSockets(config.websocket().unauthenticatedPerIp()));
+  }
+}

@@ -2,6 +2,7 @@ package dev.coralmux.relay.edge;
 
 import dev.coralmux.relay.config.RelayConfig;
 import dev.coralmux.relay.metrics.DropReason;
+import dev.coralmux.relay.node.ClientAddress;
 import dev.coralmux.relay.routing.EdgeBus;
 import dev.coralmux.relay.routing.EdgeMessage;
 import dev.coralmux.relay.tls.PemCertificates;
@@ -40,6 +41,7 @@ public final class EdgeVerticle extends VerticleBase {
   private final int port;
   private final Supplier<Router> router;
   private final Map<Long, Connection> connections = new HashMap<>();
+  private final UnauthenticatedSockets unauthenticated;
   private String address;
   private String nodePrefix;
   private EdgeBus bus;
@@ -61,6 +63,7 @@ public final class EdgeVerticle extends VerticleBase {
     this.index = index;
     this.port = port;
     this.router = router;
+    this.unauthenticated = deps.unauthenticated();
   }
 
   @Override
@@ -81,6 +84,15 @@ public final class EdgeVerticle extends VerticleBase {
         .setMaxWebSocketFrameSize(hardMax)
         .setMaxWebSocketMessageSize(hardMax)
         .setTcpNoDelay(true)
+        // permessage-deflate is off unless configured: Vert.x 5.1 exposes no cap on inflated
+        // bytes (a 300 KB frame can inflate to 300 MiB before the relay sees it), and each
+        // compressed socket costs zlib state. When on: no context takeover either way.
+        .setPerMessageWebSocketCompressionSupported(config.websocket().compression())
+        .setPerFrameWebSocketCompressionSupported(false)
+        .setWebSocketAllowServerNoContext(true)
+        .setWebSocketPreferredClientNoContext(true)
+        // Cleartext HTTP/2 (h2c) is not needed by any client and widens what must be hardened.
+        .setHttp2ClearTextEnabled(false)
         // A client gets this long to answer our close frame before Vert.x drops the TCP connection.
         .setWebSocketClosingTimeout(2)
         // The one public way to cut a connection whose close frame cannot even be written (its
@@ -93,9 +105,16 @@ public final class EdgeVerticle extends VerticleBase {
     // (the router would hand out a wrapper); plain HTTP requests to /ws get a 426 from the router.
     server = vertx.createHttpServer(options)
         .webSocketHandshakeHandler(h -> {
-          if (!WS_PATH.equals(h.path())) h.reject(404);
-          else if (deps.draining().getAsBoolean()) h.reject(503); // clients go to another replica
-          else h.accept();
+          if (!WS_PATH.equals(h.path())) {
+            h.reject(404);
+          } else if (deps.draining().getAsBoolean()) {
+            h.reject(503); // clients go to another replica
+          } else if (!unauthenticated.tryAcquire(clientIp(h.remoteAddress(), h.headers().get("X-Forwarded-For")))) {
+            h.reject(429); // too many sockets from this client that have not authenticated
+          } else {
+            h.accept().onFailure(e -> unauthenticated.release(
+                clientIp(h.remoteAddress(), h.headers().get("X-Forwarded-For"))));
+          }
         })
         .webSocketHandler(this::accept)
         .requestHandler(router.get());
@@ -160,9 +179,15 @@ public final class EdgeVerticle extends VerticleBase {
     return server.actualPort();
   }
 
+  private String clientIp(io.vertx.core.net.SocketAddress peer, String forwardedFor) {
+    return ClientAddress.resolve(peer == null ? null : peer.hostAddress(), forwardedFor,
+        deps.config().registration().trustedProxies());
+  }
+
   private void accept(ServerWebSocket ws) {
     deps.metrics().socketOpened();
-    Connection c = new Connection(this, ws, CONNECTION_IDS.incrementAndGet());
+    String ip = clientIp(ws.remoteAddress(), ws.headers().get("X-Forwarded-For"));
+    Connection c = new Connection(this, ws, CONNECTION_IDS.incrementAndGet(), () -> unauthenticated.release(ip));
     connections.put(c.id, c);
     c.start();
   }

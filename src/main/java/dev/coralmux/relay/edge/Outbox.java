@@ -36,7 +36,7 @@ final class Outbox {
     if (held.size() < settings.maxHeldDeliveries()) {
       held.add(d);
     } else {
-      bounce(d, DropReason.PEER_SLOW, new EdgeMessage.Bounce(d.sender(), d.messageId(), ErrorCode.RATE_LIMITED,
+      bounce(d, DropReason.PEER_SLOW, EdgeMessage.Bounce.of(d, ErrorCode.RATE_LIMITED,
           "your peer is still connecting; retry shortly", 500));
     }
   }
@@ -63,7 +63,7 @@ final class Outbox {
   void deliver(EdgeMessage.Deliver d) {
     int size = d.frame().length;
     if (!queue.hasRoomFor(size)) {
-      bounce(d, DropReason.PEER_SLOW, new EdgeMessage.Bounce(d.sender(), d.messageId(), ErrorCode.RATE_LIMITED,
+      bounce(d, DropReason.PEER_SLOW, EdgeMessage.Bounce.of(d, ErrorCode.RATE_LIMITED,
           "your peer is reading more slowly than you send; retry later", 1000));
       return;
     }

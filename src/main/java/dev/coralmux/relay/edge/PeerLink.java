@@ -14,13 +14,16 @@ final class PeerLink {
     return peer;
   }
 
-  /** @return true when this makes a peer online that was not */
-  boolean learn(ConnRef ref) {
-    if (ref == null || ref.epoch() <= epoch) return false;
+  /** What learning of a newer peer connection changed. */
+  enum Change { NONE, ONLINE, REPLACED }
+
+  /** @return ONLINE when the peer was offline, REPLACED when a newer connection took over, else NONE */
+  Change learn(ConnRef ref) {
+    if (ref == null || ref.epoch() <= epoch) return Change.NONE;
     boolean wasOffline = peer == null;
     peer = ref;
     epoch = ref.epoch();
-    return wasOffline;
+    return wasOffline ? Change.ONLINE : Change.REPLACED;
   }
 
   /** The peer connection {@code ref} went away. @return true when the peer was online and now is not */

@@ -15,6 +15,12 @@ public interface Limiter {
    */
   Future<Decision> check(String tokenHash, Role role, Limits limits, long bytes);
 
+  /**
+   * Gives back bytes charged for a message that was then not delivered (its peer was slow or
+   * gone): quotas count what is forwarded. Best effort, in the current periods.
+   */
+  void refund(String tokenHash, long bytes);
+
   /** The token's usage in the current periods. */
   Future<Usage> usage(String tokenHash);
 

@@ -5,9 +5,12 @@ import dev.coralmux.relay.protocol.Role;
 /** The limits that apply to one token: message size, per-role rate, daily and monthly bytes. */
 public record Limits(long maxMessageBytes, int phonePerMin, int agentPerMin, long dailyBytes, long monthlyBytes) {
 
-  /** The protocol's defaults: 5 MiB, phone 30/min, agent 120/min, 500 MB/day, 10 GB/month. */
+  /**
+   * The protocol's defaults: 5 MiB, phone 30/min, agent 120/min, 500 MiB/day, 10 GiB/month — binary
+   * units, as the spec's own {@code auth.ok} example (524,288,000) shows.
+   */
   public static final Limits PROTOCOL_DEFAULTS =
-      new Limits(5L * 1024 * 1024, 30, 120, 500L * 1000 * 1000, 10L * 1000 * 1000 * 1000);
+      new Limits(5L * 1024 * 1024, 30, 120, 500L * 1024 * 1024, 10L * 1024 * 1024 * 1024);
 
   public int perMinute(Role role) {
     return role == Role.PHONE ? phonePerMin : agentPerMin;

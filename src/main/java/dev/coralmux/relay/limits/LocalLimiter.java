@@ -52,6 +52,18 @@ public final class LocalLimiter implements Limiter {
   }
 
   @Override
+  public void refund(String tokenHash, long bytes) {
+    TokenCounters c = counters.get(tokenHash);
+    if (c == null) return;
+    synchronized (c) {
+      c.roll(clockMillis.getAsLong());
+      c.daily = Math.max(0, c.daily - bytes);
+      c.monthly = Math.max(0, c.monthly - bytes);
+    }
+    dirty.set(true);
+  }
+
+  @Override
   public Future<Usage> usage(String tokenHash) {
     return Future.succeededFuture(currentUsage(tokenHash));
   }

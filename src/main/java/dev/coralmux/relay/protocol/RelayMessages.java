@@ -37,6 +37,11 @@ public final class RelayMessages {
     return envelope(MessageTypes.STATUS, new JsonObject().put("peer", peerOnline ? "online" : "offline"));
   }
 
+  /** The peer reconnected and its new connection replaced the old one (an extra field v1 clients ignore). */
+  public static String statusReplaced() {
+    return envelope(MessageTypes.STATUS, new JsonObject().put("peer", "online").put("replaced", true));
+  }
+
   public static String pong() {
     return envelope(MessageTypes.PONG, new JsonObject());
   }

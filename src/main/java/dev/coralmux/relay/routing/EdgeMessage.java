@@ -19,14 +19,21 @@ public sealed interface EdgeMessage {
   record Deliver(ConnRef target, ConnRef sender, String messageId, byte[] frame, long receivedAtNanos)
       implements EdgeMessage {}
 
-  /** A forwarded message could not be delivered: tell its sender why. */
-  record Bounce(ConnRef target, String messageId, ErrorCode code, String reason, long retryAfterMs)
+  /**
+   * A forwarded message could not be delivered: tell its sender why, and give back the quota it
+   * was charged ({@code refundBytes}; a quota counts only what is forwarded).
+   */
+  record Bounce(ConnRef target, String messageId, ErrorCode code, String reason, long retryAfterMs, long refundBytes)
       implements EdgeMessage {
+
+    /** A delivery refused with this code and reason. */
+    public static Bounce of(Deliver d, ErrorCode code, String reason, long retryAfterMs) {
+      return new Bounce(d.sender(), d.messageId(), code, reason, retryAfterMs, d.frame().length);
+    }
 
     /** The one way a sender hears that its peer went away before the message reached it. */
     public static Bounce peerGone(Deliver d) {
-      return new Bounce(d.sender(), d.messageId(), ErrorCode.PEER_OFFLINE,
-          "your peer disconnected before the message arrived", -1);
+      return of(d, ErrorCode.PEER_OFFLINE, "your peer disconnected before the message arrived", -1);
     }
   }
 

@@ -33,7 +33,7 @@ public final class EdgeMessageCodec implements MessageCodec<EdgeMessage, EdgeMes
       writeString(buf, b.messageId());
       writeString(buf, b.code().name());
       writeString(buf, b.reason());
-      buf.appendLong(b.retryAfterMs());
+      buf.appendLong(b.retryAfterMs()).appendLong(b.refundBytes());
     } else if (m instanceof EdgeMessage.PeerOnline p) {
       buf.appendByte(PEER_ONLINE);
       writeRef(buf, p.target());
@@ -70,7 +70,7 @@ public final class EdgeMessageCodec implements MessageCodec<EdgeMessage, EdgeMes
         ErrorCode code = ErrorCode.valueOf(readString(buf, at));
         String reason = readString(buf, at);
         long retry = buf.getLong(at[0]);
-        yield new EdgeMessage.Bounce(target, id, code, reason, retry);
+        yield new EdgeMessage.Bounce(target, id, code, reason, retry, buf.getLong(at[0] + 8));
       }
       case PEER_ONLINE -> new EdgeMessage.PeerOnline(readRef(buf, at), readRef(buf, at));
       case PEER_OFFLINE -> new EdgeMessage.PeerOffline(readRef(buf, at), readRef(buf, at));

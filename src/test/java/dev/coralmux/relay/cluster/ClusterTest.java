@@ -106,6 +106,7 @@ class ClusterTest {
     agent.expect("status");
     WsClient phone2 = WsClient.auth(node(2).wsUrl(), token, "phone");
     assertEquals(4409, phone1.read().closeCode());
+    assertTrue(agent.expect("status").getJsonObject("payload").getBoolean("replaced"), "the agent is told of the takeover");
     // The agent may still address the fenced connection until it hears of the new one: such a
     // message is bounced to it (never delivered to the old phone), and a retry reaches the new one.
     String m = Envelopes.stream("to the phone on node 3", 1);
@@ -123,7 +124,7 @@ class ClusterTest {
     });
     assertEquals(m, phone2.nextRaw());
     phone2.expectQuiet(); // exactly once
-    agent.expectQuiet(); // no offline/online for a takeover
+    agent.expectQuiet(); // no offline for a takeover
     for (RawWebSocket.Frame f : phone1.readUntilCut()) {
       assertEquals(0x9, f.opcode(), "the fenced connection receives nothing but pings after its close frame");
     }

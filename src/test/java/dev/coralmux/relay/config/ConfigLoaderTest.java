@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.coralmux.relay.limits.Limits;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +20,11 @@ class ConfigLoaderTest {
     assertEquals(5L * 1024 * 1024, c.limits().maxMessageBytes());
     assertEquals(30, c.limits().phonePerMin());
     assertEquals(120, c.limits().agentPerMin());
-    assertEquals(500_000_000L, c.limits().dailyBytes());
-    assertEquals(10_000_000_000L, c.limits().monthlyBytes());
+    assertEquals(524_288_000L, c.limits().dailyBytes()); // 500 MiB: binary units, as the spec's auth.ok example
+    assertEquals(10_737_418_240L, c.limits().monthlyBytes());
+    assertEquals(Limits.PROTOCOL_DEFAULTS, c.limits(), "the shipped file says what the built-in defaults are");
+    assertEquals(false, c.websocket().compression());
+    assertEquals(1_000, c.flushIntervalMs());
     assertEquals(10_000, c.websocket().authTimeoutMs());
     assertEquals(2 * c.limits().maxMessageBytes(), c.websocket().hardMaxMessageBytes());
   }

@@ -27,17 +27,7 @@ class DecisionQueueTest {
     return new DecisionQueue(maxCount, maxBytes, e -> {
       failures++;
       return allowOnFailure ? Decision.ALLOW : Decision.refuse(ErrorCode.SERVICE_UNAVAILABLE, 1000);
-    }, new DecisionQueue.Flow() {
-      @Override
-      public void pause() {
-        pauses++;
-      }
-
-      @Override
-      public void resume() {
-        resumes++;
-      }
-    });
+    }, () -> pauses++, () -> resumes++);
   }
 
   private void add(DecisionQueue q, Future<Decision> d, long bytes, String name) {

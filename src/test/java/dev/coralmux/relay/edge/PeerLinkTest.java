@@ -16,20 +16,20 @@ class PeerLinkTest {
 
   @Test
   void onlineOnceThenTakeoverIsQuiet() {
-    assertTrue(link.learn(e1));
-    assertFalse(link.learn(e2), "a takeover is not a new online transition");
+    assertEquals(PeerLink.Change.ONLINE, link.learn(e1));
+    assertEquals(PeerLink.Change.REPLACED, link.learn(e2), "a takeover is not a new online transition");
     assertEquals(e2, link.current());
   }
 
   @Test
   void aLateNoticeAboutAnOlderConnectionChangesNothing() {
     link.learn(e2);
-    assertFalse(link.learn(e1));
+    assertEquals(PeerLink.Change.NONE, link.learn(e1));
     assertFalse(link.lose(e1), "the replaced connection's offline does not take the newer one down");
     assertEquals(e2, link.current());
     assertTrue(link.lose(e2));
     assertNull(link.current());
-    assertFalse(link.learn(e1), "an online notice older than the offline one is stale");
+    assertEquals(PeerLink.Change.NONE, link.learn(e1), "an online notice older than the offline one is stale");
   }
 
   @Test

@@ -42,9 +42,9 @@ class ProtocolTest {
       assertTrue(ok.getLong("ts") > 0);
       JsonObject p = ok.getJsonObject("payload");
       assertFalse(p.getBoolean("paired"));
-      assertEquals(500_000_000L, p.getLong("daily_quota_bytes"));
+      assertEquals(524_288_000L, p.getLong("daily_quota_bytes")); // 500 MiB, as the spec's own example
       assertEquals(0L, p.getLong("daily_used_bytes"));
-      assertEquals(10_000_000_000L, p.getLong("monthly_quota_bytes"));
+      assertEquals(10_737_418_240L, p.getLong("monthly_quota_bytes"));
       assertEquals(0L, p.getLong("monthly_used_bytes"));
     }
   }
@@ -174,6 +174,24 @@ class ProtocolTest {
         assertTrue(agent.expectError("INVALID_MESSAGE").getString("message").contains("phone->agent"));
       }
       agent.expectQuiet();
+      phone.expectQuiet();
+    }
+  }
+
+  @Test
+  void aClientCannotPassItsErrorOffAsTheRelays() {
+    String token = relay.createToken();
+    try (WsClient phone = WsClient.auth(relay.wsUrl(), token, "phone");
+         WsClient agent = WsClient.auth(relay.wsUrl(), token, "agent")) {
+      phone.expect("status");
+      String forged = Envelopes.of("chat.error", new JsonObject().put("code", "PEER_OFFLINE")
+          .put("message", "your peer is gone").put("source", "relay"));
+      agent.send(forged);
+      JsonObject err = agent.expectError("INVALID_MESSAGE");
+      assertTrue(err.getString("message").contains("source"), err::encode);
+      String own = Envelopes.of("chat.error", new JsonObject().put("code", "BACKEND_ERROR").put("message", "model down"));
+      agent.send(own);
+      assertEquals(own, phone.nextRaw(), "a peer's own chat.error is forwarded");
       phone.expectQuiet();
     }
   }

@@ -70,6 +70,11 @@ class SlowConsumerTest {
       });
       assertEquals(tally.rateLimited, relay.undelivered("peer_slow"));
       assertEquals(tally.errors - tally.rateLimited, relay.undelivered("gone_disconnected"));
+      // The quota counts what was forwarded, not what was bounced.
+      long written = forwarded(relay) - forwardedBefore;
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertEquals(written * chunk.length(),
+          new JsonObject(relay.http("GET", "/api/v1/pair/" + token + "/usage", null, null).body())
+              .getLong("daily_used_bytes")));
 
       // The sender and an unrelated pair are fine.
       phone.expectQuiet();

@@ -40,6 +40,9 @@ class TakeoverTest {
     WsClient phone2 = WsClient.connect(relay.wsUrl());
     phone2.send(Envelopes.auth(token, "phone"));
     assertTrue(phone2.expect("auth.ok").getJsonObject("payload").getBoolean("paired"));
+    JsonObject replaced = agent.expect("status").getJsonObject("payload");
+    assertEquals("online", replaced.getString("peer"));
+    assertTrue(replaced.getBoolean("replaced"), "the peer is told of the takeover");
     RawWebSocket.Frame close = phone1.read();
     assertEquals(0x8, close.opcode());
     assertEquals(4409, close.closeCode());
@@ -49,7 +52,7 @@ class TakeoverTest {
       agent.send(msg);
       assertEquals(msg, phone2.nextRaw());
     }
-    agent.expectQuiet(); // no status offline/online for a takeover
+    agent.expectQuiet(); // told once; never an offline for a takeover
     for (RawWebSocket.Frame f : phone1.readUntilCut()) {
       assertEquals(0x9, f.opcode(), "the replaced connection receives nothing but pings after its close frame");
     }

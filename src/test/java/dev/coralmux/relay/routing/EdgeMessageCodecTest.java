@@ -33,8 +33,8 @@ class EdgeMessageCodecTest {
     assertEquals("m-1", d.messageId());
     assertArrayEquals(frame, d.frame());
     assertEquals(12345L, d.receivedAtNanos());
-    assertEquals(new EdgeMessage.Bounce(a, null, ErrorCode.RATE_LIMITED, "slow", 1000),
-        roundTrip(new EdgeMessage.Bounce(a, null, ErrorCode.RATE_LIMITED, "slow", 1000)));
+    assertEquals(new EdgeMessage.Bounce(a, null, ErrorCode.RATE_LIMITED, "slow", 1000, 2048),
+        roundTrip(new EdgeMessage.Bounce(a, null, ErrorCode.RATE_LIMITED, "slow", 1000, 2048)));
     assertEquals(new EdgeMessage.PeerOnline(a, b), roundTrip(new EdgeMessage.PeerOnline(a, b)));
     assertEquals(new EdgeMessage.PeerOffline(b, a), roundTrip(new EdgeMessage.PeerOffline(b, a)));
     assertEquals(new EdgeMessage.Close(a, (short) 4409, "replaced"), roundTrip(new EdgeMessage.Close(a, (short) 4409, "replaced")));

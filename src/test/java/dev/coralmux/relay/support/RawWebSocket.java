@@ -23,7 +23,14 @@ public final class RawWebSocket implements AutoCloseable {
   private final DataInputStream in;
   private final OutputStream out;
 
+  private String responseHead;
+
   public RawWebSocket(int port) throws IOException {
+    this(port, "");
+  }
+
+  /** @param extraHeaders more request header lines, each ending in CRLF (e.g. an extension offer) */
+  public RawWebSocket(int port, String extraHeaders) throws IOException {
     socket = new Socket("127.0.0.1", port);
     socket.setSoTimeout((int) WsClient.WAIT.toMillis());
     in = new DataInputStream(socket.getInputStream());
@@ -31,12 +38,28 @@ public final class RawWebSocket implements AutoCloseable {
     byte[] nonce = new byte[16];
     new SecureRandom().nextBytes(nonce);
     String req = "GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\nSec-WebSocket-Version: 13\r\n"
+        + extraHeaders + "\r\n";
     out.write(req.getBytes(StandardCharsets.US_ASCII));
     out.flush();
     StringBuilder head = new StringBuilder();
     while (!head.toString().endsWith("\r\n\r\n")) head.append((char) in.readUnsignedByte());
-    if (!head.toString().startsWith("HTTP/1.1 101")) throw new IOException("upgrade refused: " + head);
+    responseHead = head.toString();
+    if (!responseHead.startsWith("HTTP/1.1 101")) throw new IOException("upgrade refused: " + head);
+  }
+
+  /** The relay's answer to the upgrade request, status line and headers. */
+  public String responseHead() {
+    return responseHead;
+  }
+
+  /** Sends only a frame header announcing {@code length} payload bytes (no payload follows yet). */
+  public void writeHeaderOnly(int opcode, long length) throws IOException {
+    out.write(0x80 | opcode);
+    out.write(0x80 | 127);
+    for (int i = 7; i >= 0; i--) out.write((int) (length >>> (8 * i)) & 0xff);
+    out.write(new byte[4]); // mask
+    out.flush();
   }
 
   /** The next frame from the relay (server frames are unmasked). */
@@ -68,10 +91,13 @@ public final class RawWebSocket implements AutoCloseable {
     out.write(0x80 | opcode);
     if (payload.length < 126) {
       out.write(0x80 | payload.length);
-    } else {
+    } else if (payload.length < 65536) {
       out.write(0x80 | 126);
       out.write(payload.length >>> 8);
       out.write(payload.length & 0xff);
+    } else {
+      out.write(0x80 | 127);
+      for (int i = 7; i >= 0; i--) out.write((int) ((long) payload.length >>> (8 * i)) & 0xff);
     }
     out.write(mask);
     byte[] masked = payload.clone();
