@@ -1,6 +1,6 @@
 package dev.coralmux.relay.cluster;
 
-import dev.coralmux.relay.protocol.Role;
+import dev.coralmux.relay.limits.RateClass;
 
 /**
  * Key names in Redis. Every per-token key carries the token hash as a hash tag ({@code {...}}),
@@ -24,8 +24,8 @@ public final class RedisKeys {
     return "cm:{" + hash + "}:pres";
   }
 
-  public static String rate(String hash, Role role) {
-    return "cm:{" + hash + "}:rate:" + role.wire();
+  public static String rate(String hash, RateClass rate) {
+    return "cm:{" + hash + "}:rate:" + rate.wire;
   }
 
   public static String day(String hash, long dayKey) {

@@ -8,7 +8,7 @@ import dev.coralmux.relay.limits.Usage;
 import dev.coralmux.relay.limits.UtcPeriods;
 import dev.coralmux.relay.metrics.RelayMetrics;
 import dev.coralmux.relay.protocol.ErrorCode;
-import dev.coralmux.relay.protocol.Role;
+import dev.coralmux.relay.limits.RateClass;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
@@ -47,27 +47,28 @@ public final class RedisLimiter implements Limiter {
   }
 
   @Override
-  public Future<Decision> check(String hash, Role role, Limits limits, long bytes) {
+  public Future<Decision> check(String hash, RateClass rate, Limits limits, long bytes) {
     long now = System.currentTimeMillis();
     String dayKey = RedisKeys.day(hash, UtcPeriods.dayKey(now));
     String monthKey = RedisKeys.month(hash, UtcPeriods.monthKey(now));
     if (now < redisDownUntil) {
-      return Future.succeededFuture(decideLocally(hash, role, limits, bytes, dayKey, monthKey));
+      return Future.succeededFuture(decideLocally(hash, rate, limits, bytes, dayKey, monthKey));
     }
-    String[] keys = {RedisKeys.rate(hash, role), dayKey, monthKey};
-    return redis.run(LIMIT, keys, limits.perMinute(role), now, bytes, limits.dailyBytes(), limits.monthlyBytes(),
+    String[] keys = {RedisKeys.rate(hash, rate), dayKey, monthKey};
+    return redis.run(LIMIT, keys, limits.perMinute(rate), limits.burst(rate), now, bytes, limits.dailyBytes(),
+            limits.monthlyBytes(),
             UtcPeriods.millisToDayEnd(now), UtcPeriods.millisToMonthEnd(now))
         .map(RedisLimiter::decode)
         .recover(e -> {
           metrics.redisFailure();
           if (redisDownUntil == 0) LOG.warning("Redis does not answer (" + e.getMessage() + "); deciding limits locally");
           redisDownUntil = System.currentTimeMillis() + RETRY_AFTER_FAILURE_MS;
-          return Future.succeededFuture(decideLocally(hash, role, limits, bytes, dayKey, monthKey));
+          return Future.succeededFuture(decideLocally(hash, rate, limits, bytes, dayKey, monthKey));
         });
   }
 
-  private Decision decideLocally(String hash, Role role, Limits limits, long bytes, String dayKey, String monthKey) {
-    Decision d = fallback.decide(hash, role, limits, bytes);
+  private Decision decideLocally(String hash, RateClass rate, Limits limits, long bytes, String dayKey, String monthKey) {
+    Decision d = fallback.decide(hash, rate, limits, bytes);
     if (d.allowed() && bytes > 0) {
       unreconciled.merge(dayKey, bytes, Long::sum);
       unreconciled.merge(monthKey, bytes, Long::sum);

@@ -1,6 +1,8 @@
 package dev.coralmux.relay.config;
 
+import dev.coralmux.relay.limits.LimitKey;
 import dev.coralmux.relay.limits.Limits;
+import java.util.EnumMap;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,12 +42,9 @@ public final class ConfigLoader {
 
     Limits d = Limits.PROTOCOL_DEFAULTS;
     ConfigSection l = root.section("limits");
-    Limits limits = new Limits(
-        l.number("max_message_bytes", d.maxMessageBytes(), 1024, Integer.MAX_VALUE / 2),
-        l.integer("phone_per_min", d.phonePerMin(), 0, 1_000_000_000),
-        l.integer("agent_per_min", d.agentPerMin(), 0, 1_000_000_000),
-        l.number("daily_bytes", d.dailyBytes(), 0, Long.MAX_VALUE / 4),
-        l.number("monthly_bytes", d.monthlyBytes(), 0, Long.MAX_VALUE / 4));
+    Map<LimitKey, Long> values = new EnumMap<>(LimitKey.class);
+    for (LimitKey k : LimitKey.values()) values.put(k, l.number(k.wire, d.get(k), k.min, k.max));
+    Limits limits = Limits.of(values);
     String onLimiterError = l.string("on_limiter_error", RelayConfig.ALLOW);
     if (!onLimiterError.equals(RelayConfig.ALLOW) && !onLimiterError.equals(RelayConfig.REFUSE)) {
       problems.add("limits.on_limiter_error: must be \"allow\" or \"refuse\", got \"" + onLimiterError + "\"");

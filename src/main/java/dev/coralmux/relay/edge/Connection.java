@@ -3,6 +3,7 @@ package dev.coralmux.relay.edge;
 import dev.coralmux.relay.config.RelayConfig;
 import dev.coralmux.relay.limits.Decision;
 import dev.coralmux.relay.limits.Limits;
+import dev.coralmux.relay.limits.RateClass;
 import dev.coralmux.relay.metrics.DropReason;
 import dev.coralmux.relay.metrics.RelayMetrics;
 import dev.coralmux.relay.protocol.ErrorCode;
@@ -206,9 +207,10 @@ final class Connection {
             "your peer is not connected"));
         return;
       }
-      decisions.add(deps.limiter().check(tokenHash, role, limits, m.size()), f.frame().length, d -> {
+      RateClass rate = RateClass.of(role, f.type());
+      decisions.add(deps.limiter().check(tokenHash, rate, limits, m.size()), f.frame().length, d -> {
         if (d.allowed()) edge.send(new EdgeMessage.Deliver(target, self, f.id(), f.frame(), receivedAt));
-        else refuse(f.id(), d);
+        else refuse(f.id(), d, rate);
       }, () -> metrics.undelivered(DropReason.SENDER_CLOSED));
     }
     // A pong needs nothing.
@@ -216,9 +218,10 @@ final class Connection {
 
   /** Every client frame counts toward the rate limit; a refused one reports the rate limit instead. */
   private void refuseAfterRateCheck(MessageRules.Refuse r) {
-    decisions.add(deps.limiter().check(tokenHash, role, limits, 0), 0, d -> {
+    RateClass rate = RateClass.messages(role);
+    decisions.add(deps.limiter().check(tokenHash, rate, limits, 0), 0, d -> {
       if (!d.allowed()) {
-        refuse(r.refId(), d);
+        refuse(r.refId(), d, rate);
       } else {
         metrics.undelivered(r.reason());
         sendRelay(RelayMessages.error(r.code(), r.message(), r.refId(), -1));
@@ -226,9 +229,9 @@ final class Connection {
     }, () -> metrics.undelivered(r.reason()));
   }
 
-  private void refuse(String refId, Decision decision) {
+  private void refuse(String refId, Decision decision, RateClass rate) {
     metrics.undelivered(Refusals.reason(decision.refusal()));
-    sendRelay(RelayMessages.error(decision.refusal(), Refusals.message(decision.refusal(), limits, role), refId,
+    sendRelay(RelayMessages.error(decision.refusal(), Refusals.message(decision.refusal(), limits, rate), refId,
         decision.retryAfterMs()));
   }
 

@@ -21,7 +21,7 @@ final class MessageRules {
   sealed interface Verdict {}
 
   /** Forward these exact bytes to the peer (after the limit check). */
-  record Forward(String id, byte[] frame) implements Verdict {}
+  record Forward(String id, String type, byte[] frame) implements Verdict {}
 
   /** An app-level ping: the relay answers it. */
   record Ping() implements Verdict {}
@@ -74,6 +74,6 @@ final class MessageRules {
     }
     String rule = MessageTypes.directionViolation(role, type);
     if (rule != null) return new Refuse(env.id(), DropReason.INVALID_MESSAGE, ErrorCode.INVALID_MESSAGE, rule);
-    return new Forward(env.id(), frame);
+    return new Forward(env.id(), type, frame);
   }
 }

@@ -6,7 +6,7 @@ import dev.coralmux.relay.limits.Limits;
 import dev.coralmux.relay.metrics.DropReason;
 import dev.coralmux.relay.metrics.RelayMetrics;
 import dev.coralmux.relay.protocol.ErrorCode;
-import dev.coralmux.relay.protocol.Role;
+import dev.coralmux.relay.limits.RateClass;
 import java.util.function.Function;
 
 /** What a limit refusal is counted as and tells the sender, and what a failed limit check decides. */
@@ -17,9 +17,11 @@ final class Refusals {
     return code == ErrorCode.SERVICE_UNAVAILABLE ? DropReason.LIMITER_UNAVAILABLE : DropReason.valueOf(code.name());
   }
 
-  static String message(ErrorCode code, Limits limits, Role role) {
+  static String message(ErrorCode code, Limits limits, RateClass rate) {
     return switch (code) {
-      case RATE_LIMITED -> "too many messages for this token and role (" + limits.perMinute(role) + " per minute)";
+      case RATE_LIMITED -> "too many " + (rate == RateClass.AGENT_STREAM ? "stream messages (chat.stream, chat.tool_status)"
+          : "messages") + " for this token and role: " + limits.perMinute(rate) + " per minute, bursts of "
+          + limits.burst(rate);
       case DAILY_QUOTA_EXCEEDED -> "daily bandwidth quota of " + limits.dailyBytes() + " bytes reached (resets at 00:00 UTC)";
       case MONTHLY_QUOTA_EXCEEDED -> "monthly bandwidth quota of " + limits.monthlyBytes() + " bytes reached";
       case SERVICE_UNAVAILABLE -> "the relay cannot check limits right now; retry shortly";

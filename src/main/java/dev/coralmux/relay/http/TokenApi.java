@@ -130,7 +130,8 @@ final class TokenApi {
       json(ctx, 200, new JsonObject()
           .put("daily_used_bytes", u.dailyUsedBytes()).put("daily_quota_bytes", l.dailyBytes())
           .put("monthly_used_bytes", u.monthlyUsedBytes()).put("monthly_quota_bytes", l.monthlyBytes())
-          .put("phone_per_min", l.phonePerMin()).put("agent_per_min", l.agentPerMin()));
+          .put("phone_per_min", l.phonePerMin()).put("agent_per_min", l.agentPerMin())
+          .put("agent_stream_per_min", l.agentStreamPerMin()));
     }).onFailure(e -> ApiError.internal(ctx)));
   }
 
@@ -175,10 +176,7 @@ final class TokenApi {
         .put("label", r.label())
         .put("created_at", Instant.ofEpochMilli(r.createdAt()).toString())
         .put("expires_at", r.expiresAt() > 0 ? Instant.ofEpochMilli(r.expiresAt()).toString() : null)
-        .put("limits", new JsonObject()
-            .put("daily_bytes", l.dailyBytes()).put("monthly_bytes", l.monthlyBytes())
-            .put("phone_per_min", l.phonePerMin()).put("agent_per_min", l.agentPerMin())
-            .put("max_message_bytes", l.maxMessageBytes()));
+        .put("limits", l.toJson());
   }
 
   private static JsonObject usageJson(Usage u) {

@@ -1,14 +1,17 @@
 package dev.coralmux.relay.http;
 
+import dev.coralmux.relay.limits.LimitKey;
 import dev.coralmux.relay.limits.LimitOverrides;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 import io.vertx.core.json.JsonObject;
 import java.util.Set;
 
 /** A validated {@code POST /api/v1/pair} body: optional label, lifetime and limit overrides. */
 record TokenRequest(String label, long expiresInSeconds, LimitOverrides overrides) {
   private static final Set<String> FIELDS = Set.of("label", "expires_in_s", "limits");
-  private static final Set<String> LIMIT_FIELDS =
-      Set.of("daily_bytes", "monthly_bytes", "phone_per_min", "agent_per_min", "max_message_bytes");
   static final int MAX_LABEL = 200;
 
   /** Thrown with a message naming the offending field. */
@@ -32,17 +35,20 @@ record TokenRequest(String label, long expiresInSeconds, LimitOverrides override
     LimitOverrides o = LimitOverrides.NONE;
     if (limits != null) {
       if (!(limits instanceof JsonObject lj)) throw new Invalid("limits must be an object");
+      Map<LimitKey, Long> v = new EnumMap<>(LimitKey.class);
       for (String f : lj.fieldNames()) {
-        if (!LIMIT_FIELDS.contains(f)) throw new Invalid("unknown field: limits." + f + " (allowed: " + LIMIT_FIELDS + ")");
+        LimitKey k = LimitKey.fromWire(f);
+        if (k == null) throw new Invalid("unknown field: limits." + f + " (allowed: " + allowed() + ")");
+        long max = k == LimitKey.MAX_MESSAGE_BYTES ? hardMaxMessageBytes : k.max;
+        v.put(k, number(lj, f, k.min, max, 0));
       }
-      o = new LimitOverrides(
-          lj.containsKey("max_message_bytes") ? number(lj, "max_message_bytes", 1024, hardMaxMessageBytes, 0) : null,
-          lj.containsKey("phone_per_min") ? (int) number(lj, "phone_per_min", 0, 1_000_000_000, 0) : null,
-          lj.containsKey("agent_per_min") ? (int) number(lj, "agent_per_min", 0, 1_000_000_000, 0) : null,
-          lj.containsKey("daily_bytes") ? number(lj, "daily_bytes", 0, Long.MAX_VALUE / 4, 0) : null,
-          lj.containsKey("monthly_bytes") ? number(lj, "monthly_bytes", 0, Long.MAX_VALUE / 4, 0) : null);
+      o = new LimitOverrides(v);
     }
     return new TokenRequest(l, expiresIn, o);
+  }
+
+  private static List<String> allowed() {
+    return Arrays.stream(LimitKey.values()).map(k -> k.wire).toList();
   }
 
   private static long number(JsonObject o, String key, long min, long max, long def) throws Invalid {

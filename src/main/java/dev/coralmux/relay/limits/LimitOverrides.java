@@ -1,26 +1,36 @@
 package dev.coralmux.relay.limits;
 
 import io.vertx.core.json.JsonObject;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
 
-/** Per-token limit overrides; null fields fall back to the configured defaults. */
-public record LimitOverrides(Long maxMessageBytes, Integer phonePerMin, Integer agentPerMin, Long dailyBytes,
-                             Long monthlyBytes) {
-  public static final LimitOverrides NONE = new LimitOverrides(null, null, null, null, null);
+/** Per-token limit overrides, set at creation; a key absent here falls back to the configured default. */
+public record LimitOverrides(Map<LimitKey, Long> values) {
+  public static final LimitOverrides NONE = new LimitOverrides(Map.of());
+
+  public LimitOverrides {
+    values = Collections.unmodifiableMap(values.isEmpty() ? Map.of() : new EnumMap<>(values));
+  }
+
+  public Long get(LimitKey k) {
+    return values.get(k);
+  }
 
   public JsonObject toJson() {
     JsonObject o = new JsonObject();
-    if (dailyBytes != null) o.put("daily_bytes", dailyBytes);
-    if (monthlyBytes != null) o.put("monthly_bytes", monthlyBytes);
-    if (phonePerMin != null) o.put("phone_per_min", phonePerMin);
-    if (agentPerMin != null) o.put("agent_per_min", agentPerMin);
-    if (maxMessageBytes != null) o.put("max_message_bytes", maxMessageBytes);
+    values.forEach((k, v) -> o.put(k.wire, v));
     return o;
   }
 
-  /** Reads overrides written by {@link #toJson()}; the caller has validated the input. */
+  /** Reads overrides written by {@link #toJson()}; names it does not know are ignored. */
   public static LimitOverrides fromJson(JsonObject o) {
-    if (o == null) return NONE;
-    return new LimitOverrides(o.getLong("max_message_bytes"), o.getInteger("phone_per_min"),
-        o.getInteger("agent_per_min"), o.getLong("daily_bytes"), o.getLong("monthly_bytes"));
+    if (o == null || o.isEmpty()) return NONE;
+    Map<LimitKey, Long> v = new EnumMap<>(LimitKey.class);
+    for (String name : o.fieldNames()) {
+      LimitKey k = LimitKey.fromWire(name);
+      if (k != null && o.getValue(name) instanceof Number n) v.put(k, n.longValue());
+    }
+    return new LimitOverrides(v);
   }
 }

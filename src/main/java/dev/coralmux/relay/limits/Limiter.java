@@ -1,10 +1,9 @@
 package dev.coralmux.relay.limits;
 
-import dev.coralmux.relay.protocol.Role;
 import io.vertx.core.Future;
 
 /**
- * Decides, per client message, the rate limit (per token and role) and, for a message to be
+ * Decides, per client message, the rate limit (per token and {@link RateClass}) and, for a message to be
  * forwarded, the daily and monthly byte quotas (per token), counting the bytes when allowed.
  */
 public interface Limiter {
@@ -13,7 +12,7 @@ public interface Limiter {
    * @param bytes the size of a message about to be forwarded, or 0 for a frame that only counts
    *     toward the rate limit (invalid, refused or undeliverable ones)
    */
-  Future<Decision> check(String tokenHash, Role role, Limits limits, long bytes);
+  Future<Decision> check(String tokenHash, RateClass rate, Limits limits, long bytes);
 
   /**
    * Gives back bytes charged for a message that was then not delivered (its peer was slow or

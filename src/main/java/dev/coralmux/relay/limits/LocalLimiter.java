@@ -1,7 +1,6 @@
 package dev.coralmux.relay.limits;
 
 import dev.coralmux.relay.protocol.ErrorCode;
-import dev.coralmux.relay.protocol.Role;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,18 +22,18 @@ public final class LocalLimiter implements Limiter {
   }
 
   @Override
-  public Future<Decision> check(String tokenHash, Role role, Limits limits, long bytes) {
-    return Future.succeededFuture(decide(tokenHash, role, limits, bytes));
+  public Future<Decision> check(String tokenHash, RateClass rate, Limits limits, long bytes) {
+    return Future.succeededFuture(decide(tokenHash, rate, limits, bytes));
   }
 
   /** The synchronous decision behind {@link #check}. */
-  public Decision decide(String tokenHash, Role role, Limits limits, long bytes) {
+  public Decision decide(String tokenHash, RateClass rate, Limits limits, long bytes) {
     TokenCounters c = counters.computeIfAbsent(tokenHash, h -> new TokenCounters());
     long now = clockMillis.getAsLong();
     synchronized (c) {
       long nanos = System.nanoTime();
-      int perMinute = limits.perMinute(role);
-      long wait = c.bucket(role, perMinute, nanos).tryTake(perMinute, nanos);
+      int burst = limits.burst(rate);
+      long wait = c.bucket(rate, burst, nanos).tryTake(limits.perMinute(rate), burst, nanos);
       if (wait >= 0) return Decision.refuse(ErrorCode.RATE_LIMITED, wait);
       if (bytes <= 0) return Decision.ALLOW;
       c.roll(now);
@@ -119,20 +118,16 @@ public final class LocalLimiter implements Limiter {
 
   /** One token's rate buckets (per role) and byte counters (per UTC day and month). */
   private static final class TokenCounters {
-    TokenBucket phone;
-    TokenBucket agent;
+    final TokenBucket[] buckets = new TokenBucket[RateClass.values().length];
     long dayKey = -1;
     long daily;
     long monthKey = -1;
     long monthly;
 
-    TokenBucket bucket(Role role, int capacity, long nowNanos) {
-      if (role == Role.PHONE) {
-        if (phone == null) phone = new TokenBucket(capacity, nowNanos);
-        return phone;
-      }
-      if (agent == null) agent = new TokenBucket(capacity, nowNanos);
-      return agent;
+    TokenBucket bucket(RateClass rate, int burst, long nowNanos) {
+      TokenBucket b = buckets[rate.ordinal()];
+      if (b == null) b = buckets[rate.ordinal()] = new TokenBucket(burst, nowNanos);
+      return b;
     }
 
     void roll(long nowMillis) {

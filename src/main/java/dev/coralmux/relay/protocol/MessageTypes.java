@@ -15,6 +15,8 @@ public final class MessageTypes {
   public static final String STATUS = "status";
   public static final String CHAT_ERROR = "chat.error";
   public static final String KEY_EXCHANGE = "key_exchange";
+  public static final String CHAT_STREAM = "chat.stream";
+  public static final String CHAT_TOOL_STATUS = "chat.tool_status";
 
   private static final Set<String> PHONE_TO_AGENT = Set.of(
       "chat.send", "chat.history", "group.list", "group.messages", "group.send",

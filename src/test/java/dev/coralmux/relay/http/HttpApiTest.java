@@ -110,9 +110,9 @@ class HttpApiTest {
       agent.nextRaw();
       JsonObject usage = json(relay.http("GET", "/api/v1/pair/" + token + "/usage", null, null));
       assertEquals(m.length(), usage.getLong("daily_used_bytes"));
-      assertEquals(500_000_000L, usage.getLong("daily_quota_bytes"));
+      assertEquals(524_288_000L, usage.getLong("daily_quota_bytes"));
       assertEquals(m.length(), usage.getLong("monthly_used_bytes"));
-      assertEquals(10_000_000_000L, usage.getLong("monthly_quota_bytes"));
+      assertEquals(10_737_418_240L, usage.getLong("monthly_quota_bytes"));
       assertEquals(30, usage.getInteger("phone_per_min"));
       assertEquals(120, usage.getInteger("agent_per_min"));
 
