@@ -3,6 +3,7 @@ package dev.coralmux.relay.cli;
 import dev.coralmux.relay.client.ClientOptions;
 import dev.coralmux.relay.client.OpenAiBridge;
 import dev.coralmux.relay.client.RelayClient;
+import dev.coralmux.relay.client.ReplyStream;
 import dev.coralmux.relay.client.RelayError;
 import dev.coralmux.relay.client.RelayListener;
 import dev.coralmux.relay.client.RelayMessage;
@@ -111,19 +112,19 @@ final class AgentCommand implements Callable<Integer> {
 
   /** Streams one reply: echo in a few chunks, or the model's deltas; errors become chat.error. */
   private static void answer(RelayClient agent, OpenAiBridge bridge, String text) {
-    int[] seq = {0};
+    ReplyStream reply = agent.replyStream(); // deltas coalesced: at most one chat.stream per interval
     if (bridge == null) {
       int parts = Math.max(1, Math.min(4, text.length()));
       int step = (text.length() + parts - 1) / Math.max(1, parts);
       for (int i = 0; i < text.length(); i += Math.max(1, step)) {
-        agent.sendStream(text.substring(i, Math.min(text.length(), i + Math.max(1, step))), ++seq[0]);
+        reply.delta(text.substring(i, Math.min(text.length(), i + Math.max(1, step))));
       }
-      agent.sendDone(text);
+      reply.done(text);
       return;
     }
     try {
-      String full = bridge.ask(text, delta -> agent.sendStream(delta, ++seq[0]));
-      agent.sendDone(full);
+      String full = bridge.ask(text, reply::delta);
+      reply.done(full);
     } catch (OpenAiBridge.BackendException e) {
       agent.sendError("BACKEND_ERROR", e.getMessage());
     }

@@ -13,25 +13,31 @@ import java.time.Duration;
  * @param pingInterval app-level {@code ping} period (the protocol's 30 s)
  * @param pongTimeout a missing {@code pong} after this long means the connection is dead (10 s)
  * @param backoffInitial first reconnect delay; doubles (with jitter) up to {@code backoffMax}
+ * @param streamInterval a {@link ReplyStream} sends at most one {@code chat.stream} per interval (50 ms)
  */
 public record ClientOptions(String url, String token, Role role, boolean e2e, Duration pingInterval,
-                            Duration pongTimeout, Duration backoffInitial, Duration backoffMax) {
+                            Duration pongTimeout, Duration backoffInitial, Duration backoffMax,
+                            Duration streamInterval) {
 
   public static ClientOptions of(String url, String token, Role role) {
     return new ClientOptions(url, token, role, true, Duration.ofSeconds(30), Duration.ofSeconds(10),
-        Duration.ofMillis(500), Duration.ofSeconds(30));
+        Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofMillis(50));
   }
 
   public ClientOptions withE2e(boolean on) {
-    return new ClientOptions(url, token, role, on, pingInterval, pongTimeout, backoffInitial, backoffMax);
+    return new ClientOptions(url, token, role, on, pingInterval, pongTimeout, backoffInitial, backoffMax, streamInterval);
   }
 
   public ClientOptions withHeartbeat(Duration interval, Duration timeout) {
-    return new ClientOptions(url, token, role, e2e, interval, timeout, backoffInitial, backoffMax);
+    return new ClientOptions(url, token, role, e2e, interval, timeout, backoffInitial, backoffMax, streamInterval);
   }
 
   public ClientOptions withBackoff(Duration initial, Duration max) {
-    return new ClientOptions(url, token, role, e2e, pingInterval, pongTimeout, initial, max);
+    return new ClientOptions(url, token, role, e2e, pingInterval, pongTimeout, initial, max, streamInterval);
+  }
+
+  public ClientOptions withStreamInterval(Duration interval) {
+    return new ClientOptions(url, token, role, e2e, pingInterval, pongTimeout, backoffInitial, backoffMax, interval);
   }
 
   /** The WebSocket endpoint for {@link #url()}. */

@@ -120,6 +120,11 @@ public final class RelayClient implements AutoCloseable {
     return send("chat.stream", new JsonObject().put("delta", delta).put("seq", seq));
   }
 
+  /** A streamed reply whose deltas are coalesced to one {@code chat.stream} per {@link ClientOptions#streamInterval()}. */
+  public ReplyStream replyStream() {
+    return new ReplyStream(this, vertx, context, options.streamInterval().toMillis());
+  }
+
   public Future<Void> sendDone(String fullText) {
     return send("chat.done", new JsonObject().put("full_text", fullText));
   }
