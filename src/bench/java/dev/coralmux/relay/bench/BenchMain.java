@@ -47,6 +47,11 @@ public final class BenchMain {
   @Option(names = "--out", defaultValue = "target/bench/results.json", description = "Results file (JSON array, appended).")
   Path out;
 
+  @Option(names = "--deflate", description = "Clients offer permessage-deflate, as browsers and Python websockets do.")
+  void deflate(boolean on) {
+    ClientSockets.offerDeflate = on;
+  }
+
   public static void main(String[] args) {
     // Exit explicitly: Vert.x and HTTP client threads give no reason to linger.
     System.exit(new CommandLine(new BenchMain()).execute(args));

@@ -6,7 +6,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -27,9 +26,7 @@ public final class ConnectionBench implements AutoCloseable {
     this.wsUrl = wsUrl;
     int sources = Math.max(1, sourceAddresses);
     for (int i = 0; i < sources; i++) {
-      WebSocketClientOptions o = new WebSocketClientOptions().setMaxConnections(1_000_000).setConnectTimeout(30_000);
-      if (sources > 1) o.setLocalAddress("127.0.0." + (2 + i));
-      clients.add(vertx.createWebSocketClient(o));
+      clients.add(vertx.createWebSocketClient(ClientSockets.options(i, sources)));
     }
   }
 

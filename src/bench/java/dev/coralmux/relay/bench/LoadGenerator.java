@@ -7,7 +7,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -50,10 +49,7 @@ public final class LoadGenerator implements AutoCloseable {
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Runtime.getRuntime().availableProcessors()));
     int sources = Math.max(1, spec.sourceAddresses());
     for (int i = 0; i < sources; i++) {
-      WebSocketClientOptions o = new WebSocketClientOptions().setMaxConnections(1_000_000).setConnectTimeout(30_000)
-          .setMaxFrameSize(16 << 20).setMaxMessageSize(16 << 20);
-      if (sources > 1) o.setLocalAddress("127.0.0." + (2 + i)); // ~28k ephemeral ports per source address
-      clients.add(vertx.createWebSocketClient(o));
+      clients.add(vertx.createWebSocketClient(ClientSockets.options(i, sources)));
     }
     this.padding = "x".repeat(Math.max(0, spec.size()));
   }
