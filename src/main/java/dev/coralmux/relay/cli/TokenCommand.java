@@ -99,7 +99,17 @@ final class TokenCommand implements Runnable {
       if (phonePerMin != null) limits.put("phone_per_min", phonePerMin);
       if (agentPerMin != null) limits.put("agent_per_min", agentPerMin);
       if (!limits.isEmpty()) body.put("limits", limits);
-      return RelayHttp.call(relay.base(), "POST", "/api/v1/pair", body, adminKey);
+      JsonObject created = RelayHttp.call(relay.base(), "POST", "/api/v1/pair", body, adminKey);
+      if (qr) {
+        // The relay says where phones reach it (its public_url); the URL this tool used may be a tunnel or loopback.
+        try {
+          created.put("pairing_link", RelayHttp.call(relay.base(), "GET", "/api/v1/pair/" + created.getString("token") + "/link",
+              null, null).getString("link"));
+        } catch (RelayHttp.Failure f) {
+          created.put("pairing_link_error", f.code + ": " + f.getMessage());
+        }
+      }
+      return created;
     }
 
     @Override
@@ -107,10 +117,13 @@ final class TokenCommand implements Runnable {
       out.println(r.getString("token"));
       out.println("id " + r.getString("id") + (r.getString("label", "").isEmpty() ? "" : ", label \"" + r.getString("label") + "\"")
           + ", expires " + (r.getValue("expires_at") == null ? "never" : r.getString("expires_at")));
-      if (qr) {
-        String link = PairingLink.of(PairingLink.webSocketUrl(relay.base()), r.getString("token"));
-        out.println(link);
-        out.print(PairingLink.terminal(link));
+      if (qr && r.getString("pairing_link") != null) {
+        out.println(r.getString("pairing_link"));
+        out.print(PairingLink.terminal(r.getString("pairing_link")));
+      } else if (qr) {
+        // The token exists and was printed (first line, for scripts); only the link is missing.
+        spec.commandLine().getErr().println("no pairing link: " + r.getString("pairing_link_error"));
+        spec.commandLine().getErr().flush();
       }
     }
   }

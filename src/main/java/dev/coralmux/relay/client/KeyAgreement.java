@@ -16,6 +16,11 @@ final class KeyAgreement {
     this.enabled = enabled;
   }
 
+  /** Whether E2E is on: then nothing from the peer but {@code key_exchange} is accepted in plaintext. */
+  boolean enabled() {
+    return enabled;
+  }
+
   /** A new connection: a new key pair, no session yet. */
   void renew() {
     keys = enabled ? E2eCrypto.KeyPair.generate() : null;

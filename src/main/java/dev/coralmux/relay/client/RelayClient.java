@@ -34,6 +34,8 @@ import java.util.UUID;
  * sends {@code key_exchange} when its peer is online; it answers each new peer key with its own,
  * so either side reconnecting re-keys both. Payloads are encrypted as {@code {enc, ciphertext,
  * nonce}}; while no key is agreed, sends wait (briefly, bounded) rather than go out in plaintext.
+ * A plaintext message from the peer (anything but {@code key_exchange}) is never delivered: it is
+ * reported as {@link RelayError} {@code E2E_PLAINTEXT} (see {@link PeerInbox}).
  */
 public final class RelayClient implements AutoCloseable {
   /** Codes after which reconnecting cannot help. */
@@ -57,6 +59,7 @@ public final class RelayClient implements AutoCloseable {
   private boolean stopped;
   private boolean peerOnline;
   private final KeyAgreement e2e;
+  private final PeerInbox inbox;
   private final Heartbeat heartbeat;
   private final WaitingSends waiting = new WaitingSends(MAX_WAITING);
 
@@ -70,6 +73,7 @@ public final class RelayClient implements AutoCloseable {
         .setMaxFrameSize(16 * 1024 * 1024).setMaxMessageSize(16 * 1024 * 1024).setConnectTimeout(10_000));
     this.backoff = new Backoff(options.backoffInitial(), options.backoffMax());
     this.e2e = new KeyAgreement(options.e2e());
+    this.inbox = new PeerInbox(e2e, listener);
     this.heartbeat = new Heartbeat(vertx, options.pingInterval(), options.pongTimeout());
   }
 
@@ -237,7 +241,7 @@ public final class RelayClient implements AutoCloseable {
           listener.onRelayError(new RelayError(payload.getString("code"), payload.getString("message"),
               payload.getString("ref_id"), payload.getLong("retry_after_ms", -1L)));
         } else {
-          onPeerMessage(type, m, payload);
+          inbox.accept(type, m, payload); // decrypted, or refused and reported
         }
       }
     }
@@ -293,24 +297,6 @@ public final class RelayClient implements AutoCloseable {
     offerKey(); // answer every new peer key, so a peer that reconnected gets ours too
     listener.onEncrypted();
     flushWaiting();
-  }
-
-  private void onPeerMessage(String type, JsonObject envelope, JsonObject payload) {
-    boolean encrypted = E2eCrypto.isEncrypted(payload);
-    if (encrypted) {
-      if (!e2e.agreed()) {
-        listener.onRelayError(new RelayError("E2E_NO_KEY", "an encrypted " + type + " arrived before any key", envelope.getString("id"), -1));
-        return;
-      }
-      try {
-        payload = new JsonObject(e2e.decrypt(payload));
-      } catch (E2eCrypto.DecryptException | DecodeException e) {
-        listener.onRelayError(new RelayError("E2E_DECRYPT_FAILED", "cannot decrypt " + type + ": " + e.getMessage(),
-            envelope.getString("id"), -1));
-        return;
-      }
-    }
-    listener.onMessage(new RelayMessage(type, envelope.getString("id"), envelope.getLong("ts", 0L), payload, encrypted));
   }
 
   // ---------------------------------------------------------------- shutdown

@@ -117,6 +117,11 @@ public final class ConfigLoader {
     if (!logFormat.equals("text") && !logFormat.equals("json")) {
       problems.add("log_format: must be \"text\" or \"json\", got \"" + logFormat + "\"");
     }
+    if (!publicUrl.isEmpty() && !validPublicUrl(publicUrl)) {
+      // Pairing links (with the token) are built from it: a typo must stop the relay, not mislead phones.
+      problems.add("public_url: must be an http(s):// (or ws(s)://) URL with a host and no query, e.g. https://relay.example.com; got \""
+          + publicUrl + "\"");
+    }
     if (host.isBlank()) problems.add("host: must not be empty");
     if (dataDir.isBlank()) problems.add("data_dir: must not be empty");
 
@@ -143,6 +148,16 @@ public final class ConfigLoader {
     if (!problems.isEmpty()) throw new ConfigException(problems);
     return new RelayConfig(host, port, publicUrl, Path.of(dataDir), adminKey, eventLoops, limits, ws, flushMs, reg,
         drainMs, metrics, logFormat, tls, invite, onLimiterError);
+  }
+
+  private static boolean validPublicUrl(String url) {
+    try {
+      java.net.URI u = new java.net.URI(url);
+      return u.getScheme() != null && java.util.Set.of("http", "https", "ws", "wss").contains(u.getScheme())
+          && u.getHost() != null && u.getUserInfo() == null && u.getQuery() == null && u.getFragment() == null;
+    } catch (java.net.URISyntaxException e) {
+      return false;
+    }
   }
 
   private static int envInt(Map<String, String> env, String name, int def, List<String> problems) {

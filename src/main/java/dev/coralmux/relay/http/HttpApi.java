@@ -26,6 +26,7 @@ public final class HttpApi {
   private final DashboardApi dashboard;
   private final TokenApi tokens;
   private final InviteApi invites;
+  private final PairingApi pairing;
 
   public HttpApi(Vertx vertx, HttpDependencies deps) {
     this.vertx = vertx;
@@ -36,6 +37,7 @@ public final class HttpApi {
     this.tokens = new TokenApi(deps.config(), deps.store(), deps.limiter(), deps.presence(),
         new EdgeBus(vertx, deps.presence()));
     this.invites = new InviteApi(deps.config(), deps.store(), deps.invites(), deps.metrics());
+    this.pairing = new PairingApi(vertx, deps.config(), deps.store());
   }
 
   public Router router() {
@@ -54,8 +56,9 @@ public final class HttpApi {
     router.post("/api/v1/register").handler(body).handler(tokens::register);
     router.post("/api/v1/invite").handler(body).handler(invites::create);
     router.post("/api/v1/invite/:code").handler(invites::redeem);
-    router.get("/api/v1/pair/:token/qr.svg").handler(ctx -> qr(ctx, false));
-    router.get("/api/v1/pair/:token/qr.png").handler(ctx -> qr(ctx, true));
+    router.get("/api/v1/pair/:token/link").handler(pairing::link);
+    router.get("/api/v1/pair/:token/qr.svg").handler(ctx -> pairing.qr(ctx, false));
+    router.get("/api/v1/pair/:token/qr.png").handler(ctx -> pairing.qr(ctx, true));
     router.get("/api/stats").handler(this::stats);
     router.post("/api/v1/admin/session").handler(adminKeyOnly).handler(dashboard::openSession);
     router.get("/api/v1/admin/live").handler(admin).handler(dashboard::live);
@@ -107,33 +110,6 @@ public final class HttpApi {
     ctx.response().putHeader("Content-Type", "text/html; charset=utf-8")
         .putHeader("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline' 'self'; style-src 'unsafe-inline'; connect-src 'self' ws: wss:; img-src 'self' data:")
         .putHeader("X-Content-Type-Options", "nosniff").end(html);
-  }
-
-  /** QR code of the pairing link for a valid token (knowing the token is the credential). */
-  private void qr(RoutingContext ctx, boolean png) {
-    String token = ctx.pathParam("token");
-    if (!dev.coralmux.relay.store.Tokens.wellFormed(token)) {
-      ApiError.notFound(ctx, "no such token");
-      return;
-    }
-    deps.store().find(dev.coralmux.relay.store.Tokens.hash(token)).onSuccess(r -> {
-      if (r == null || r.expired(System.currentTimeMillis())) {
-        ApiError.notFound(ctx, "no such token");
-        return;
-      }
-      String base = deps.config().publicUrl().isEmpty()
-          ? (ctx.request().isSSL() ? "https://" : "http://") + ctx.request().authority()
-          : deps.config().publicUrl();
-      String link = PairingLink.of(PairingLink.webSocketUrl(base), token);
-      ctx.response().putHeader("Cache-Control", "no-store");
-      if (!png) {
-        ctx.response().putHeader("Content-Type", "image/svg+xml").end(PairingLink.svg(link));
-        return;
-      }
-      vertx.executeBlocking(() -> PairingLink.png(link), false) // image encoding off the event loop
-          .onSuccess(bytes -> ctx.response().putHeader("Content-Type", "image/png").end(io.vertx.core.buffer.Buffer.buffer(bytes)))
-          .onFailure(e -> ApiError.internal(ctx));
-    }).onFailure(e -> ApiError.internal(ctx));
   }
 
   /** GET /api/stats: public aggregate figures over the whole cluster, nothing per token. */

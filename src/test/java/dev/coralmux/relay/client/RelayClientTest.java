@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coralmux.relay.protocol.Role;
+import dev.coralmux.relay.support.Envelopes;
 import dev.coralmux.relay.support.TestRelay;
+import dev.coralmux.relay.support.WsClient;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
@@ -104,6 +106,60 @@ class RelayClientTest {
         }
       }
     }
+  }
+
+  /**
+   * Item 7 (E2E downgrade): the "agent" is a raw socket that agrees a real key with the SDK phone, then
+   * sends plaintext. Plaintext is refused (E2E_PLAINTEXT) before and after the key, never delivered.
+   */
+  @Test
+  void plaintextFromThePeerIsRefusedWhileEncryptionIsOn() throws Exception {
+    try (TestRelay relay = TestRelay.start()) {
+      String token = relay.createToken();
+      Recorder phoneSeen = new Recorder();
+      try (RelayClient phone = RelayClient.start(opts(relay, token, Role.PHONE), phoneSeen);
+           WsClient agent = connectAfter(phone, relay, token)) {
+        String phoneKey = nextOfType(agent, "key_exchange").getJsonObject("payload").getString("pubkey");
+        String early = Envelopes.of("chat.done", new JsonObject().put("full_text", "before any key"));
+        agent.send(early);
+        RelayError beforeKey = phoneSeen.nextError();
+        assertEquals("E2E_PLAINTEXT", beforeKey.code());
+        assertEquals(new JsonObject(early).getString("id"), beforeKey.refId());
+
+        E2eCrypto.KeyPair mine = E2eCrypto.KeyPair.generate();
+        E2eCrypto.Session session = E2eCrypto.Session.derive(mine, phoneKey);
+        agent.send(Envelopes.of("key_exchange", new JsonObject().put("pubkey", mine.publicKeyBase64())));
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(phone::isEncrypted);
+        agent.send(Envelopes.of("chat.done", session.encrypt(new JsonObject().put("full_text", "sealed 1").encode())));
+        RelayMessage real = phoneSeen.next();
+        assertTrue(real.encrypted());
+        assertEquals("sealed 1", real.payload().getString("full_text"));
+
+        agent.send(Envelopes.of("chat.done", new JsonObject().put("full_text", "injected reply")));
+        assertEquals("E2E_PLAINTEXT", phoneSeen.nextError().code());
+        agent.send(Envelopes.of("chat.error", new JsonObject().put("code", "BACKEND_ERROR").put("message", "fake")));
+        RelayError fakeError = phoneSeen.nextError();
+        assertEquals("E2E_PLAINTEXT", fakeError.code());
+        assertFalse(fakeError.message().contains("fake"), "the refused content is not passed on");
+        agent.send(Envelopes.of("chat.done", session.encrypt(new JsonObject().put("full_text", "sealed 2").encode())));
+        assertEquals("sealed 2", phoneSeen.next().payload().getString("full_text"), "nothing plaintext came before it");
+        assertTrue(phoneSeen.messages.isEmpty() && phoneSeen.errors.isEmpty(), phoneSeen.errors.toString());
+      }
+    }
+  }
+
+  /** A raw agent connected once the phone is up, so the phone offers its key when it sees the agent. */
+  private static WsClient connectAfter(RelayClient phone, TestRelay relay, String token) throws Exception {
+    await(phone.connected());
+    return WsClient.auth(relay.wsUrl(), token, "agent");
+  }
+
+  private static JsonObject nextOfType(WsClient c, String type) {
+    for (int i = 0; i < 10; i++) {
+      JsonObject m = c.next();
+      if (type.equals(m.getString("type"))) return m;
+    }
+    throw new AssertionError("no " + type + " among the next 10 messages");
   }
 
   @Test

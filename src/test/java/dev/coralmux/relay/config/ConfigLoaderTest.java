@@ -67,6 +67,13 @@ class ConfigLoaderTest {
         new JsonObject().put("metrics", new JsonObject().put("port", 8080)), Map.of())).getMessage().contains("metrics.port"));
     assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.fromJson(
         new JsonObject().put("log_format", "xml"), Map.of())).getMessage().contains("log_format"));
+    // Pairing links (with the token) are built from public_url: a host without a scheme must not start.
+    for (String bad : new String[] {"relay.example.com", "ftp://relay.example.com", "https://relay.example.com/?x=1"}) {
+      assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.fromJson(new JsonObject(), Map.of("RELAY_PUBLIC_URL", bad)))
+          .getMessage().contains("public_url"), bad);
+    }
+    assertTrue(ConfigLoader.fromJson(new JsonObject().put("public_url", "https://relay.example.com/coralmux"), Map.of())
+        .publicUrl().startsWith("https://"));
   }
 
   @Test

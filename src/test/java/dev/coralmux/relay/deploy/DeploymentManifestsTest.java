@@ -117,6 +117,17 @@ class DeploymentManifestsTest {
     assertEquals(relay.dataDir().toString(), "/data");
   }
 
+  /** Pairing links carry the token; in a cluster behind an ingress they may only come from public_url. */
+  @Test
+  void configMapSetsPublicUrlAndSaysItIsAPlaceholder() throws Exception {
+    Map<String, Object> data = at(get("ConfigMap/coralmux-conf"), "data");
+    RelayConfig relay = ConfigLoader.fromJson(new JsonObject((String) data.get("relay.json")), Map.of());
+    assertTrue(relay.publicUrl().startsWith("https://"), "public_url must be set, https (wss:// links): " + relay.publicUrl());
+    String raw = Files.readString(Path.of("k8s", "configmap.yaml"));
+    assertTrue(raw.contains("# CHANGE public_url"), "the placeholder must carry a comment telling operators to change it");
+    assertTrue(relay.publicUrl().contains("example.com"), "the shipped value is a placeholder, not someone's real host");
+  }
+
   @Test
   void secretsReferencedByEnvExistWithTheirKeys() {
     Map<String, Object> stringData = at(get("Secret/coralmux-secrets"), "stringData");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coralmux.relay.client.ClientOptions;
+import dev.coralmux.relay.client.E2eCrypto;
 import dev.coralmux.relay.client.RelayClient;
 import dev.coralmux.relay.client.RelayListener;
 import dev.coralmux.relay.client.RelayMessage;
@@ -187,5 +188,55 @@ class BrowserTest {
     } finally {
       Logger.getLogger("").removeHandler(capture);
     }
+  }
+
+  /**
+   * Item 7 (E2E downgrade): the "agent" is a raw socket that agrees a real key with the page (X25519,
+   * HKDF, AES-GCM via the SDK's E2eCrypto), then sends plaintext. The page shows none of it as a reply
+   * and warns instead; a sealed reply still shows.
+   */
+  @Test
+  void chatPageRefusesPlaintextFromTheAgentOnceEncrypted() throws Exception {
+    try (TestRelay relay = TestRelay.start()) {
+      String token = relay.createToken();
+      WsClient agent = WsClient.auth(relay.wsUrl(), token, "agent");
+      driver.get(relay.httpUrl() + "/chat");
+      driver.findElement(By.id("pair-input")).sendKeys(token);
+      driver.findElement(By.id("pair")).click();
+      String pageKey = nextOfType(agent, "key_exchange").getJsonObject("payload").getString("pubkey");
+      E2eCrypto.KeyPair mine = E2eCrypto.KeyPair.generate();
+      E2eCrypto.Session session = E2eCrypto.Session.derive(mine, pageKey);
+      agent.send(Envelopes.of("key_exchange", new JsonObject().put("pubkey", mine.publicKeyBase64())));
+      waitUpTo(30).until(d -> text("e2e").equals("end-to-end encrypted"));
+
+      agent.send(Envelopes.of("chat.done", session.encrypt(new JsonObject().put("full_text", "sealed reply").encode())));
+      waitUpTo(30).until(d -> d.findElements(By.cssSelector(".msg.agent[data-done='true']")).stream()
+          .anyMatch(e -> e.getText().equals("sealed reply")));
+
+      agent.send(Envelopes.of("chat.done", new JsonObject().put("full_text", "INJECTED reply")));
+      waitUpTo(30).until(d -> warnings().size() == 1);
+      agent.send(Envelopes.of("chat.error", new JsonObject().put("code", "BACKEND_ERROR").put("message", "INJECTED error")));
+      waitUpTo(30).until(d -> warnings().size() == 2);
+      screenshot("chat-plaintext-refused.png");
+      assertTrue(warnings().get(0).getText().contains("the agent sent an unencrypted message; it was not shown"),
+          warnings().get(0).getText());
+      assertEquals("chat.error", warnings().get(1).getAttribute("data-refused"));
+      assertFalse(text("messages").contains("INJECTED"), "plaintext from the peer was shown: " + text("messages"));
+      assertEquals(1, driver.findElements(By.cssSelector(".msg.agent")).size(), "only the sealed reply is a reply");
+      assertEquals("end-to-end encrypted", text("e2e"));
+      agent.close();
+    }
+  }
+
+  private static List<org.openqa.selenium.WebElement> warnings() {
+    return driver.findElements(By.cssSelector(".msg.warning"));
+  }
+
+  private static JsonObject nextOfType(WsClient c, String type) {
+    for (int i = 0; i < 10; i++) {
+      JsonObject m = c.next();
+      if (type.equals(m.getString("type"))) return m;
+    }
+    throw new AssertionError("no " + type + " among the next 10 messages");
   }
 }
