@@ -12,10 +12,12 @@ ROUNDS=${ROUNDS:-2}
 export RELAY_ADMIN_KEY=bench-admin-key-not-for-production
 OUT=target/bench-compare; rm -rf "$OUT"; mkdir -p "$OUT"
 B="taskset -c 1 java -jar target/coralmux-relay-bench.jar --relay http://127.0.0.1:8080"
+if (exec 3<>/dev/tcp/127.0.0.1/8080) 2>/dev/null; then echo "port 8080 is taken: stop what listens there first"; exit 1; fi
 run() { # label jar round
   rm -rf target/bench/data
   taskset -c 0 java -jar "$2" serve --config conf/bench.json > "$OUT/$1-$3.log" 2>&1 &
   local relay=$!
+  trap "kill $relay 2>/dev/null || true" EXIT # never leave a relay behind, even when a step fails
   until (exec 3<>/dev/tcp/127.0.0.1/8080) 2>/dev/null; do
     kill -0 $relay 2>/dev/null || { echo "relay $1 died:"; tail -20 "$OUT/$1-$3.log"; exit 1; }
     sleep 0.2

@@ -14,10 +14,12 @@ import json, sys
 c = json.load(open(sys.argv[1])); c.setdefault("websocket", {})["compression"] = True
 json.dump(c, open(sys.argv[2], "w"), indent=2)
 PY
+if (exec 3<>/dev/tcp/127.0.0.1/8080) 2>/dev/null; then echo "port 8080 is taken: stop what listens there first"; exit 1; fi
 run() { # label relay-conf bench-flags
   rm -rf target/bench/data
   taskset -c 0 java -jar target/coralmux-relay.jar serve --config "$2" > "$OUT/$1.log" 2>&1 &
   local relay=$!
+  trap "kill $relay 2>/dev/null || true" EXIT # never leave a relay behind, even when a step fails
   until (exec 3<>/dev/tcp/127.0.0.1/8080) 2>/dev/null; do
     kill -0 $relay 2>/dev/null || { echo "relay $1 died:"; tail -20 "$OUT/$1.log"; exit 1; }
     sleep 0.2
@@ -37,6 +39,6 @@ print("| relay compression × client | heap B/conn | RSS B/conn | throughput msg
 print("|---|---|---|---|---|---|")
 for f in sorted(glob.glob(sys.argv[1] + "/relay-*.json")):
     rs = json.load(open(f)); idle = next(r for r in rs if r["scenario"] == "idle"); tp = next(r for r in rs if r["scenario"] == "throughput")
-    print(f"| {os.path.basename(f)[:-5]} | {idle.get('heap_bytes_per_connection', '?')} | {idle.get('rss_bytes_per_connection', '?')} "
+    print(f"| {os.path.basename(f)[:-5]} | {idle.get('heap_per_connection_bytes', '?')} | {idle.get('rss_per_connection_bytes', '?')} "
           f"| {round(tp['delivered_per_s'])} | {tp['p50_us']:.0f} | {tp['p99_us']:.0f} |")
 PY

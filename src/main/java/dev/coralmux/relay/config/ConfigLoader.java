@@ -65,7 +65,7 @@ public final class ConfigLoader {
         w.integer("max_held_deliveries", 64, 1, 100_000),
         w.bool("compression", false),
         w.number("max_auth_message_bytes", 64 * 1024, 256, 16L * 1024 * 1024),
-        w.integer("unauthenticated_per_ip", 32, 1, 1_000_000));
+        w.integer("unauthenticated_per_ip", 64, 1, 1_000_000));
     w.rejectUnknownKeys();
     if (ws.hardMaxMessageBytes() < limits.maxMessageBytes()) {
       problems.add("websocket.hard_max_message_bytes: must be at least limits.max_message_bytes ("
