@@ -1,9 +1,7 @@
 package dev.coralmux.relay.edge;
 
 import dev.coralmux.relay.config.RelayConfig;
-import dev.coralmux.relay.limits.Decision;
 import dev.coralmux.relay.limits.Limits;
-import dev.coralmux.relay.limits.RateClass;
 import dev.coralmux.relay.metrics.DropReason;
 import dev.coralmux.relay.metrics.RelayMetrics;
 import dev.coralmux.relay.protocol.ErrorCode;
@@ -13,7 +11,6 @@ import dev.coralmux.relay.routing.ConnRef;
 import dev.coralmux.relay.routing.EdgeMessage;
 import dev.coralmux.relay.routing.Registration;
 import dev.coralmux.relay.store.Tokens;
-import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.ServerWebSocket;
@@ -42,6 +39,7 @@ final class Connection {
   private final DecisionQueue decisions;
   private final Outbox outbox;
   private final PeerLink peer = new PeerLink();
+  private Forwarder forwarder; // once authenticated
   private State state = State.AWAITING_AUTH;
   private long authTimer = -1;
   private long expiryTimer = -1;
@@ -117,7 +115,7 @@ final class Connection {
     }
     switch (state) {
       case AWAITING_AUTH -> onAuthMessage(m);
-      case ACTIVE -> onClientMessage(m);
+      case ACTIVE -> forwarder.onMessage(m);
       default -> metrics.undelivered(DropReason.NOT_AUTHENTICATED);
     }
   }
@@ -171,6 +169,8 @@ final class Connection {
     limits = deps.config().limits().with(r.token().overrides());
     expiresAt = r.token().expiresAt();
     state = State.ACTIVE;
+    forwarder = new Forwarder(deps, tokenHash, role, limits, self, peer, decisions, edge::send, this::sendRelay,
+        () -> state == State.ACTIVE);
     if (expiresAt > 0) { // closed at expiry, not at the next heartbeat
       expiryTimer = edge.vertx().setTimer(Math.max(1, expiresAt - System.currentTimeMillis()),
           t -> close(CloseCodes.AUTH, "pairing token expired"));
@@ -190,49 +190,6 @@ final class Connection {
     metrics.authResult(code.name().toLowerCase());
     sendRelay(RelayMessages.authFail(code, message));
     close(CloseCodes.AUTH, code == ErrorCode.INVALID_MESSAGE ? "invalid auth message" : "unauthorized");
-  }
-
-  private void onClientMessage(FrameAssembler.Message m) {
-    long receivedAt = System.nanoTime();
-    MessageRules.Verdict verdict = MessageRules.check(role, m, limits.maxMessageBytes());
-    if (verdict instanceof MessageRules.Ping) {
-      // In line with earlier frames whose checks are pending, so a pong is a true barrier.
-      decisions.add(Future.succeededFuture(Decision.ALLOW), 0, d -> sendRelay(RelayMessages.pong()), () -> { });
-    } else if (verdict instanceof MessageRules.Refuse r) {
-      refuseAfterRateCheck(r);
-    } else if (verdict instanceof MessageRules.Forward f) {
-      ConnRef target = peer.current();
-      if (target == null) {
-        refuseAfterRateCheck(new MessageRules.Refuse(f.id(), DropReason.PEER_OFFLINE, ErrorCode.PEER_OFFLINE,
-            "your peer is not connected"));
-        return;
-      }
-      RateClass rate = RateClass.of(role, f.type());
-      decisions.add(deps.limiter().check(tokenHash, rate, limits, m.size()), f.frame().length, d -> {
-        if (d.allowed()) edge.send(new EdgeMessage.Deliver(target, self, f.id(), f.frame(), receivedAt));
-        else refuse(f.id(), d, rate);
-      }, () -> metrics.undelivered(DropReason.SENDER_CLOSED));
-    }
-    // A pong needs nothing.
-  }
-
-  /** Every client frame counts toward the rate limit; a refused one reports the rate limit instead. */
-  private void refuseAfterRateCheck(MessageRules.Refuse r) {
-    RateClass rate = RateClass.messages(role);
-    decisions.add(deps.limiter().check(tokenHash, rate, limits, 0), 0, d -> {
-      if (!d.allowed()) {
-        refuse(r.refId(), d, rate);
-      } else {
-        metrics.undelivered(r.reason());
-        sendRelay(RelayMessages.error(r.code(), r.message(), r.refId(), -1));
-      }
-    }, () -> metrics.undelivered(r.reason()));
-  }
-
-  private void refuse(String refId, Decision decision, RateClass rate) {
-    metrics.undelivered(Refusals.reason(decision.refusal()));
-    sendRelay(RelayMessages.error(decision.refusal(), Refusals.message(decision.refusal(), limits, rate), refId,
-        decision.retryAfterMs()));
   }
 
   // ---------------------------------------------------------------- from other connections

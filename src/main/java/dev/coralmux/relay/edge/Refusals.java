@@ -13,6 +13,9 @@ import java.util.function.Function;
 final class Refusals {
   private Refusals() {}
 
+  /** The decision for a message whose peer is connected nowhere (the directory agrees). */
+  static final Decision NO_PEER = Decision.refuse(ErrorCode.PEER_OFFLINE, -1);
+
   static DropReason reason(ErrorCode code) {
     return code == ErrorCode.SERVICE_UNAVAILABLE ? DropReason.LIMITER_UNAVAILABLE : DropReason.valueOf(code.name());
   }
@@ -25,6 +28,7 @@ final class Refusals {
       case DAILY_QUOTA_EXCEEDED -> "daily bandwidth quota of " + limits.dailyBytes() + " bytes reached (resets at 00:00 UTC)";
       case MONTHLY_QUOTA_EXCEEDED -> "monthly bandwidth quota of " + limits.monthlyBytes() + " bytes reached";
       case SERVICE_UNAVAILABLE -> "the relay cannot check limits right now; retry shortly";
+      case PEER_OFFLINE -> "your peer is not connected";
       default -> code.name();
     };
   }

@@ -96,6 +96,24 @@ class ClusterTest {
   }
 
   @Test
+  void aMessageSentTheInstantThePeersAuthOkArrivesIsDeliveredAcrossNodes() {
+    // The "online" notice crosses the event bus; the message may overtake it. The directory (Redis)
+    // is the truth, so the message is delivered, never refused PEER_OFFLINE. Many trials: a race.
+    for (int trial = 0; trial < 20; trial++) {
+      String token = node(0).createToken();
+      try (WsClient phone = WsClient.auth(node(trial % 3).wsUrl(), token, "phone");
+           WsClient agent = WsClient.connect(node((trial + 1) % 3).wsUrl())) {
+        agent.send(Envelopes.auth(token, "agent"));
+        agent.expect("auth.ok");
+        String m = Envelopes.chat("right away " + trial);
+        phone.send(m);
+        assertEquals("status", phone.next().getString("type"), "trial " + trial + ": the online status, not an error");
+        assertEquals(m, agent.nextRaw(), "trial " + trial);
+      }
+    }
+  }
+
+  @Test
   void takeoverAcrossNodesFencesTheOldConnection() throws Exception {
     String token = node(0).createToken();
     WsClient agent = WsClient.auth(node(0).wsUrl(), token, "agent");

@@ -1,0 +1,106 @@
+package dev.coralmux.relay.edge;
+
+import dev.coralmux.relay.limits.Decision;
+import dev.coralmux.relay.limits.Limits;
+import dev.coralmux.relay.limits.RateClass;
+import dev.coralmux.relay.metrics.DropReason;
+import dev.coralmux.relay.metrics.RelayMetrics;
+import dev.coralmux.relay.protocol.RelayMessages;
+import dev.coralmux.relay.protocol.Role;
+import dev.coralmux.relay.routing.ConnRef;
+import dev.coralmux.relay.routing.EdgeMessage;
+import io.vertx.core.Future;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * An authenticated client's messages towards its peer: envelope rules, the route (cached peer,
+ * else the directory), the limit decision in arrival order, then the event bus. Every message
+ * not forwarded is refused to its sender and counted under one reason.
+ */
+final class Forwarder {
+  private final EdgeDependencies deps;
+  private final RelayMetrics metrics;
+  private final String tokenHash;
+  private final Role role;
+  private final Limits limits;
+  private final ConnRef self;
+  private final PeerLink peer;
+  private final DecisionQueue decisions;
+  private final Consumer<EdgeMessage> bus;
+  private final Consumer<String> reply;
+  private final BooleanSupplier active;
+
+  /**
+   * @param reply writes a relay-made message to this client
+   * @param active whether the connection is still live (notices are only told to a live client)
+   */
+  Forwarder(EdgeDependencies deps, String tokenHash, Role role, Limits limits, ConnRef self, PeerLink peer,
+            DecisionQueue decisions, Consumer<EdgeMessage> bus, Consumer<String> reply, BooleanSupplier active) {
+    this.deps = deps;
+    this.metrics = deps.metrics();
+    this.tokenHash = tokenHash;
+    this.role = role;
+    this.limits = limits;
+    this.self = self;
+    this.peer = peer;
+    this.decisions = decisions;
+    this.bus = bus;
+    this.reply = reply;
+    this.active = active;
+  }
+
+  void onMessage(FrameAssembler.Message m) {
+    long receivedAt = System.nanoTime();
+    MessageRules.Verdict verdict = MessageRules.check(role, m, limits.maxMessageBytes());
+    if (verdict instanceof MessageRules.Ping) {
+      // In line with earlier frames whose checks are pending, so a pong is a true barrier.
+      decisions.add(Future.succeededFuture(Decision.ALLOW), 0, d -> reply.accept(RelayMessages.pong()), () -> { });
+    } else if (verdict instanceof MessageRules.Refuse r) {
+      refuseAfterRateCheck(r);
+    } else if (verdict instanceof MessageRules.Forward f) {
+      RateClass rate = RateClass.of(role, f.type());
+      Future<ConnRef> target = route();
+      // No peer anywhere: the frame still counts toward the rate limit, and costs no quota.
+      Future<Decision> decision = target.compose(t -> t != null ? deps.limiter().check(tokenHash, rate, limits, m.size())
+          : deps.limiter().check(tokenHash, rate, limits, 0).map(d -> d.allowed() ? Refusals.NO_PEER : d));
+      decisions.add(decision, f.frame().length, d -> {
+        if (d.allowed()) bus.accept(new EdgeMessage.Deliver(target.result(), self, f.id(), f.frame(), receivedAt));
+        else refuse(f.id(), d, rate);
+      }, () -> metrics.undelivered(DropReason.SENDER_CLOSED));
+    }
+    // A pong needs nothing.
+  }
+
+  /**
+   * Where the peer is: the cached connection, else the directory's. The cache is only a hint — a
+   * peer that authenticated a moment ago may not have announced itself here yet — so PEER_OFFLINE
+   * is said only when the directory, too, shows no peer (invariant 3).
+   */
+  private Future<ConnRef> route() {
+    if (peer.current() != null) return Future.succeededFuture(peer.current());
+    return deps.presence().locate(tokenHash, role.peer()).map(ref -> {
+      if (peer.learn(ref) == PeerLink.Change.ONLINE && active.getAsBoolean()) reply.accept(RelayMessages.status(true));
+      return peer.current();
+    }).otherwise((ConnRef) null);
+  }
+
+  /** Every client frame counts toward the rate limit; a refused one reports the rate limit instead. */
+  private void refuseAfterRateCheck(MessageRules.Refuse r) {
+    RateClass rate = RateClass.messages(role);
+    decisions.add(deps.limiter().check(tokenHash, rate, limits, 0), 0, d -> {
+      if (!d.allowed()) {
+        refuse(r.refId(), d, rate);
+      } else {
+        metrics.undelivered(r.reason());
+        reply.accept(RelayMessages.error(r.code(), r.message(), r.refId(), -1));
+      }
+    }, () -> metrics.undelivered(r.reason()));
+  }
+
+  private void refuse(String refId, Decision decision, RateClass rate) {
+    metrics.undelivered(Refusals.reason(decision.refusal()));
+    reply.accept(RelayMessages.error(decision.refusal(), Refusals.message(decision.refusal(), limits, rate), refId,
+        decision.retryAfterMs()));
+  }
+}
