@@ -225,6 +225,10 @@ final class Connection {
   private void onDeliver(EdgeMessage.Deliver d) {
     if (!isFor(d.target()) || state == State.CLOSED || state == State.AWAITING_AUTH) {
       outbox.returnToSender(d);
+    } else if (peer.superseded(d.sender())) {
+      // From a connection that was replaced and has not noticed yet (its close timed out: a GC
+      // pause, a partition): it must not be heard any more (invariant 1, receive side).
+      metrics.undelivered(DropReason.FENCED);
     } else if (state == State.AUTHENTICATING) {
       outbox.hold(d);
     } else {

@@ -34,6 +34,11 @@ final class PeerLink {
     return true;
   }
 
+  /** Whether {@code sender} is an older connection of the peer than one already known here. */
+  boolean superseded(ConnRef sender) {
+    return sender.epoch() < epoch;
+  }
+
   /** The node whose edge addresses start with {@code addressPrefix} left. @return true when that was the peer's */
   boolean nodeLeft(String addressPrefix) {
     if (peer == null || !peer.address().startsWith(addressPrefix)) return false;

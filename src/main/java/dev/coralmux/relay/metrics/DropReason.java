@@ -25,5 +25,7 @@ public enum DropReason {
   /** The sender's own connection closed while its message waited for the limit check. */
   SENDER_CLOSED,
   /** The limit check failed and {@code limits.on_limiter_error} is "refuse". */
-  LIMITER_UNAVAILABLE
+  LIMITER_UNAVAILABLE,
+  /** Sent by a connection its peer knows was replaced (fenced on the receiving side). */
+  FENCED
 }

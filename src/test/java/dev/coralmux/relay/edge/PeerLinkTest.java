@@ -33,6 +33,16 @@ class PeerLinkTest {
   }
 
   @Test
+  void messagesFromAReplacedConnectionAreRecognised() {
+    link.learn(e1);
+    assertFalse(link.superseded(e1));
+    link.learn(e2);
+    assertTrue(link.superseded(e1), "e1 was replaced by e2");
+    assertFalse(link.superseded(e2));
+    assertFalse(link.superseded(new ConnRef("coralmux.edge.n3.0", 3, 3)), "a newer one not yet announced is heard");
+  }
+
+  @Test
   void theNodeLeavingTakesOnlyItsOwnConnections() {
     link.learn(e2);
     assertFalse(link.nodeLeft("coralmux.edge.n1."));
