@@ -16,6 +16,7 @@ import java.util.Map;
  * @param redisPoolSize connections to Redis per node; redisPoolWaiting and redisMaxWaitingHandlers
  *     bound the requests that may wait for one
  * @param presenceTtlMs how long a token's presence entry (and epoch counter) outlives its last connection
+ * @param startDeadlineMs how long a starting node keeps retrying Redis before it gives up
  */
 public record ClusterConfig(
     boolean enabled,
@@ -36,7 +37,8 @@ public record ClusterConfig(
     int redisPoolSize,
     int redisPoolWaiting,
     int redisMaxWaitingHandlers,
-    long presenceTtlMs) {
+    long presenceTtlMs,
+    long startDeadlineMs) {
 
   public static final Path DEFAULT_FILE = Path.of("conf", "cluster.json");
 
@@ -52,6 +54,7 @@ public record ClusterConfig(
     List<String> problems = new ArrayList<>();
     ConfigSection root = new ConfigSection(json, "cluster", problems);
     boolean enabled = root.bool("enabled", false);
+    long startDeadlineS = root.number("start_deadline_s", 60, 1, 3_600);
     String name = root.string("name", "coralmux");
     String bindHost = root.string("host", "127.0.0.1");
     String publicHost = root.string("public_host", "");
@@ -110,6 +113,6 @@ public record ClusterConfig(
     if (!problems.isEmpty()) throw new ConfigException(problems);
     return new ClusterConfig(enabled, name, bindHost, publicHost, port, members, kubernetes, serviceDns, heartbeat,
         maxNoHeartbeat, type, endpoints, master, password, timeout, poolSize, poolWaiting, waitingHandlers,
-        presenceTtlS * 1000);
+        presenceTtlS * 1000, startDeadlineS * 1000);
   }
 }

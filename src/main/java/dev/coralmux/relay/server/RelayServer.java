@@ -135,14 +135,15 @@ public final class RelayServer {
           + "set admin_key or RELAY_ADMIN_KEY"));
     }
     Membership membership = new Membership();
-    ClusterNode.Joined joined = await(ClusterNode.join(cluster, config.edgeInstances(), membership), "join the cluster");
+    ClusterNode.Joined joined = Startup.await(ClusterNode.join(cluster, config.edgeInstances(), membership), "join the cluster");
     Vertx vertx = joined.vertx();
     try {
       Redis redis = ClusterNode.redis(vertx, cluster);
       RelayMetrics metrics = new RelayMetrics();
       metrics.clusterMembers(() -> joined.clusterManager().getNodes().size());
       RedisScripts scripts = new RedisScripts(redis, cluster.redisTimeoutMs(), metrics);
-      await(scripts.send(Request.cmd(Command.PING)), "reach Redis at " + cluster.redisEndpoints());
+      Startup.retry(() -> scripts.send(Request.cmd(Command.PING)), "reach Redis at " + cluster.redisEndpoints(),
+          cluster.startDeadlineMs());
       RedisLimiter limiter = new RedisLimiter(scripts, metrics);
       vertx.setPeriodic(1_000, t -> limiter.reconcile());
       NodeState state = new NodeState(() -> {
@@ -173,7 +174,7 @@ public final class RelayServer {
         p.limiter(), p.presence(), p.invites(), p.metrics(), p.state(), figures, new AdminSessions(),
         System.currentTimeMillis()));
     if (config.metrics().port() != 0) {
-      await(vertx.createHttpServer().requestHandler(api.metricsRouter()).listen(config.metrics().port(), config.host()),
+      Startup.await(vertx.createHttpServer().requestHandler(api.metricsRouter()).listen(config.metrics().port(), config.host()),
           "serve metrics on port " + config.metrics().port());
     }
     vertx.setPeriodic(1_000, t -> p.metrics().sampleRates());
@@ -191,22 +192,12 @@ public final class RelayServer {
     List<EdgeVerticle> edges = new CopyOnWriteArrayList<>();
     AtomicInteger index = new AtomicInteger();
     // One deployment of N instances: Vert.x shares the listening port among them (also a random one).
-    await(vertx.deployVerticle(() -> {
+    Startup.await(vertx.deployVerticle(() -> {
       EdgeVerticle e = new EdgeVerticle(edgeDeps, index.getAndIncrement(), config.port(), api::router);
       edges.add(e);
       return e;
     }, new DeploymentOptions().setInstances(config.edgeInstances())), "start the edge verticles");
     return edges;
-  }
-
-  private static <T> T await(Future<T> f, String what) {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw new IllegalStateException("could not " + what + ": " + e.getCause().getMessage(), e.getCause());
-    } catch (Exception e) {
-      throw new IllegalStateException("could not " + what + ": " + e, e);
-    }
   }
 
   public int port() {

@@ -52,6 +52,12 @@ public final class TestRelay implements AutoCloseable {
    * @param members every member's port, for the TCP-IP member list
    */
   public static TestRelay startClustered(JsonObject conf, RedisServer redis, int hazelcastPort, int... members) {
+    return startClustered(conf, new JsonObject(), redis, hazelcastPort, members);
+  }
+
+  /** @param clusterConf more cluster keys on top of the test's (deep-merged) */
+  public static TestRelay startClustered(JsonObject conf, JsonObject clusterConf, RedisServer redis, int hazelcastPort,
+                                         int... members) {
     io.vertx.core.json.JsonArray list = new io.vertx.core.json.JsonArray();
     for (int m : members) list.add("127.0.0.1:" + m);
     JsonObject cluster = new JsonObject().put("enabled", true).put("name", "test-" + members[0])
@@ -59,6 +65,7 @@ public final class TestRelay implements AutoCloseable {
             .put("heartbeat_interval_s", 1).put("max_no_heartbeat_s", 4))
         .put("redis", new JsonObject().put("endpoints", new io.vertx.core.json.JsonArray().add(redis.url()))
             .put("timeout_ms", 1000));
+    cluster.mergeIn(clusterConf, true);
     try {
       return new TestRelay(conf, Files.createTempDirectory("coralmux-node"), ClusterConfig.fromJson(cluster, Map.of()));
     } catch (IOException e) {
