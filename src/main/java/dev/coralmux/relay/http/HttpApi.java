@@ -35,7 +35,7 @@ public final class HttpApi {
     this.dashboard = new DashboardApi(vertx, deps);
     this.tokens = new TokenApi(deps.config(), deps.store(), deps.limiter(), deps.presence(),
         new EdgeBus(vertx, deps.presence()));
-    this.invites = new InviteApi(deps.config(), deps.store(), deps.invites(), deps.metrics());
+    this.invites = new InviteApi(deps.config(), deps.store(), deps.invites(), deps.inviteKeys(), deps.metrics());
   }
 
   public Router router() {
