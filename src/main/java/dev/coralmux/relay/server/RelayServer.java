@@ -22,6 +22,7 @@ import dev.coralmux.relay.edge.EdgeVerticle;
 import dev.coralmux.relay.http.AdminSessions;
 import dev.coralmux.relay.http.HttpApi;
 import dev.coralmux.relay.invite.InviteKeys;
+import dev.coralmux.relay.logging.RedactingFormatter;
 import dev.coralmux.relay.invite.LocalInviteStore;
 import dev.coralmux.relay.limits.LocalLimiter;
 import dev.coralmux.relay.metrics.RelayMetrics;
@@ -59,6 +60,7 @@ public final class RelayServer {
     if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
       System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
     }
+    RedactingFormatter.install(); // no whole token in any log line, whoever wrote it
   }
 
   private static final Logger LOG = Logger.getLogger(RelayServer.class.getName());
