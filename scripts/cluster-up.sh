@@ -5,7 +5,8 @@
 #   scripts/cluster-up.sh            # then: cat target/cluster/endpoints.json
 #   scripts/cluster-down.sh          # stops everything this started
 #
-# Environment: RELAY_ADMIN_KEY (generated if unset, kept in $CLUSTER_DIR/admin.key),
+# Environment: RELAY_ADMIN_KEY (generated if unset, kept in $CLUSTER_DIR/admin.key; likewise
+# RELAY_INVITE_SECRET in $CLUSTER_DIR/invite.secret),
 # BASE_PORT (default 18080: LB on it, nodes on +1..+3, Redis on +10, Hazelcast on +20..+22),
 # CLUSTER_DIR (default target/cluster), NODES (default 3).
 set -euo pipefail
@@ -31,6 +32,11 @@ if [ -z "${RELAY_ADMIN_KEY:-}" ]; then
   [ -s "$DIR/admin.key" ] || head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$DIR/admin.key"
   RELAY_ADMIN_KEY=$(cat "$DIR/admin.key")
 fi
+# Every node must key invites with the same secret (see docs/configuration.md, invite.secret).
+if [ -z "${RELAY_INVITE_SECRET:-}" ]; then
+  [ -s "$DIR/invite.secret" ] || head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$DIR/invite.secret"
+  RELAY_INVITE_SECRET=$(cat "$DIR/invite.secret")
+fi
 
 LB_PORT=$BASE
 REDIS_PORT=$((BASE + 10))
@@ -43,7 +49,7 @@ echo $! > "$DIR/pids/redis.pid"
 
 for i in $(seq 1 "$NODES"); do
   RELAY_HOST=127.0.0.1 RELAY_PORT=$((BASE + i)) RELAY_ADMIN_KEY=$RELAY_ADMIN_KEY \
-  RELAY_DATA_DIR=$DIR/node-$i RELAY_CLUSTER=true RELAY_CLUSTER_HOST=127.0.0.1 \
+  RELAY_INVITE_SECRET=$RELAY_INVITE_SECRET RELAY_DATA_DIR=$DIR/node-$i RELAY_CLUSTER=true RELAY_CLUSTER_HOST=127.0.0.1 \
   RELAY_HAZELCAST_PORT=$((BASE + 19 + i)) RELAY_HAZELCAST_MEMBERS=$members \
   RELAY_REDIS_URL=redis://127.0.0.1:$REDIS_PORT \
     java -Xmx512m -jar "$JAR" > "$DIR/node-$i.log" 2>&1 &

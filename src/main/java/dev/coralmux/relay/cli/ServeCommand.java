@@ -60,11 +60,9 @@ final class ServeCommand implements Callable<Integer> {
       server.drainAndStop();
       System.out.println("relay stopped; usage counters written");
     }, "coralmux-shutdown"));
-    String shownHost = cfg.host().equals("0.0.0.0") ? "127.0.0.1" : cfg.host();
-    System.out.printf("CoralMux relay listening on http://%s:%d (WebSocket: ws://%s:%d/ws), %s%n",
-        shownHost, server.port(), shownHost, server.port(), cluster.enabled()
-            ? "cluster mode, node " + server.nodeId()
-            : "standalone mode, data in " + cfg.dataDir().toAbsolutePath());
+    System.out.println("CoralMux relay " + banner(cfg, server.port()) + ", " + (cluster.enabled()
+        ? "cluster mode, node " + server.nodeId()
+        : "standalone mode, data in " + cfg.dataDir().toAbsolutePath()));
     System.out.flush();
     try {
       Thread.currentThread().join(); // main thread idles; the shutdown hook stops the relay
@@ -72,5 +70,16 @@ final class ServeCommand implements Callable<Integer> {
       Thread.currentThread().interrupt();
     }
     return 0;
+  }
+
+  /** What is bound, as bound: "listening on 0.0.0.0:8080 (all interfaces; http, WebSocket at /ws)". */
+  static String banner(RelayConfig cfg, int port) {
+    String host = cfg.host().contains(":") && !cfg.host().startsWith("[") ? "[" + cfg.host() + "]" : cfg.host();
+    String http = cfg.tls().enabled() ? "https" : "http";
+    String ws = cfg.tls().enabled() ? "wss" : "ws";
+    boolean everywhere = cfg.host().equals("0.0.0.0") || cfg.host().equals("::") || cfg.host().equals("[::]");
+    if (everywhere) return "listening on " + host + ":" + port + " (all interfaces; " + http + ", WebSocket at /ws)";
+    return "listening on " + host + ":" + port + " (" + http + "://" + host + ":" + port + ", WebSocket " + ws + "://" + host
+        + ":" + port + "/ws)";
   }
 }

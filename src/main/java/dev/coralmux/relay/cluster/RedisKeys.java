@@ -35,4 +35,13 @@ public final class RedisKeys {
   public static String month(String hash, long monthKey) {
     return "cm:{" + hash + "}:m:" + monthKey;
   }
+
+  public static String invite(String codeHash) {
+    return "cm:invite:" + codeHash;
+  }
+
+  /** A token's live invite codes (sorted by expiry). */
+  public static String invites(String hash) {
+    return "cm:{" + hash + "}:invites";
+  }
 }

@@ -98,9 +98,16 @@ public final class ConfigLoader {
     t.rejectUnknownKeys();
 
     ConfigSection inv = root.section("invite");
-    RelayConfig.Invite invite = new RelayConfig.Invite(inv.number("ttl_ms", 1_800_000, 1_000, 86_400_000),
-        inv.integer("failures_per_ip", 20, 1, 1_000_000));
+    long inviteTtl = inv.number("ttl_ms", 1_800_000, 1_000, 86_400_000);
+    int inviteFailures = inv.integer("failures_per_ip", 20, 1, 1_000_000);
+    int maxLive = inv.integer("max_live_per_token", 5, 1, 1_000);
+    int creations = inv.integer("creations_per_ip_per_hour", 30, 1, 1_000_000);
+    String inviteSecret = inv.string("secret", "");
     inv.rejectUnknownKeys();
+
+    ConfigSection adm = root.section("admin");
+    RelayConfig.Admin admin = new RelayConfig.Admin(adm.integer("failures_per_ip", 10, 1, 1_000_000));
+    adm.rejectUnknownKeys();
 
     ConfigSection r = root.section("registration");
     RelayConfig.Registration reg = new RelayConfig.Registration(
@@ -113,6 +120,9 @@ public final class ConfigLoader {
     dataDir = env.getOrDefault("RELAY_DATA_DIR", dataDir);
     adminKey = env.getOrDefault("RELAY_ADMIN_KEY", adminKey);
     publicUrl = env.getOrDefault("RELAY_PUBLIC_URL", publicUrl);
+    inviteSecret = env.getOrDefault("RELAY_INVITE_SECRET", inviteSecret);
+    Secrets.check("admin_key", adminKey, Secrets.MIN_ADMIN_KEY, problems);
+    Secrets.check("invite.secret", inviteSecret, Secrets.MIN_INVITE_SECRET, problems);
     logFormat = env.getOrDefault("RELAY_LOG_FORMAT", logFormat);
     if (!logFormat.equals("text") && !logFormat.equals("json")) {
       problems.add("log_format: must be \"text\" or \"json\", got \"" + logFormat + "\"");
@@ -146,8 +156,9 @@ public final class ConfigLoader {
       problems.add("metrics.port: must differ from port (" + port + "), or be 0 to serve /metrics on the main port");
     }
     if (!problems.isEmpty()) throw new ConfigException(problems);
+    RelayConfig.Invite invite = new RelayConfig.Invite(inviteTtl, inviteFailures, maxLive, creations, inviteSecret);
     return new RelayConfig(host, port, publicUrl, Path.of(dataDir), adminKey, eventLoops, limits, ws, flushMs, reg,
-        drainMs, metrics, logFormat, tls, invite, onLimiterError);
+        drainMs, metrics, logFormat, tls, invite, admin, onLimiterError);
   }
 
   private static boolean validPublicUrl(String url) {

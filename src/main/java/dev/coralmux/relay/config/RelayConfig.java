@@ -24,14 +24,25 @@ public record RelayConfig(
     String logFormat,
     Tls tls,
     Invite invite,
+    Admin admin,
     String onLimiterError) {
 
   /** {@code limits.on_limiter_error}: what a failed limit check decides. */
   public static final String ALLOW = "allow";
   public static final String REFUSE = "refuse";
 
-  /** Invite codes: lifetime, and failed redemptions allowed per client IP per 10 minutes. */
-  public record Invite(long ttlMs, int failuresPerIp) {}
+  /**
+   * Invite codes.
+   *
+   * @param failuresPerIp failed redemptions allowed per client IP per 10 minutes
+   * @param maxLivePerToken live invites one token may hold; a newer one replaces the oldest
+   * @param creationsPerIpPerHour invites one client IP may ask for per hour
+   * @param secret keys the code hashes and the sealing (empty: {@code data_dir/invite.secret})
+   */
+  public record Invite(long ttlMs, int failuresPerIp, int maxLivePerToken, int creationsPerIpPerHour, String secret) {}
+
+  /** The admin API: wrong keys allowed per client IP per 10 minutes before every admin call from it gets 429. */
+  public record Admin(int failuresPerIp) {}
 
   /**
    * TLS on the relay itself. {@code mode} "off" (behind an ingress or load balancer that

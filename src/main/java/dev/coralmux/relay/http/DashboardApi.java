@@ -27,17 +27,29 @@ final class DashboardApi {
     this.sessions = deps.sessions();
   }
 
-  /** POST /api/v1/admin/session (X-Admin-Key): a short-lived session id for the page. */
+  /** POST /api/v1/admin/session (X-Admin-Key): a short-lived session, as JSON and as the HttpOnly cookie. */
   void openSession(RoutingContext ctx) {
-    TokenApi.json(ctx, 201, new JsonObject().put("session", sessions.open()).put("expires_in_s", AdminSessions.TTL_MS / 1000));
+    String id = sessions.open();
+    ctx.response().addCookie(AdminSessions.cookie(ctx, id, AdminSessions.TTL_MS / 1000));
+    TokenApi.json(ctx, 201, new JsonObject().put("session", id).put("expires_in_s", AdminSessions.TTL_MS / 1000));
   }
 
-  /** GET /api/v1/admin/live: server-sent events, one {@code stats} object per second. */
+  /** DELETE /api/v1/admin/session: ends the presented session (its streams close within a second), clears the cookie. */
+  void closeSession(RoutingContext ctx) {
+    sessions.close(AdminSessions.presented(ctx));
+    ctx.response().addCookie(AdminSessions.cookie(ctx, "", 0)).setStatusCode(204).end();
+  }
+
+  /** GET /api/v1/admin/live: server-sent events, one {@code stats} object per second, while the session lasts. */
   void live(RoutingContext ctx) {
     HttpServerResponse res = sse(ctx);
-    long timer = vertx.setPeriodic(1_000, t -> snapshot().onSuccess(s -> {
-      if (!res.writeQueueFull()) res.write("event: stats\ndata: " + s.encode() + "\n\n");
-    }));
+    String session = ctx.get(AdminAuth.SESSION);
+    long timer = vertx.setPeriodic(1_000, t -> {
+      if (ended(session, res, t)) return;
+      snapshot().onSuccess(s -> {
+        if (!res.closed() && !res.ended() && !res.writeQueueFull()) res.write("event: stats\ndata: " + s.encode() + "\n\n");
+      });
+    });
     snapshot().onSuccess(s -> res.write("event: stats\ndata: " + s.encode() + "\n\n"));
     res.closeHandler(v -> vertx.cancelTimer(timer));
   }
@@ -47,16 +59,38 @@ final class DashboardApi {
     HttpServerResponse res = sse(ctx);
     var context = vertx.getOrCreateContext();
     Runnable unsubscribe = LogStream.get().subscribe(line -> context.runOnContext(v -> {
-      if (!res.closed() && !res.writeQueueFull()) res.write("event: log\ndata: " + line + "\n\n");
+      if (!res.closed() && !res.ended() && !res.writeQueueFull()) res.write("event: log\ndata: " + line + "\n\n");
     }));
     res.write(": connected\n\n");
     // A comment now and then: a quiet stream must not look idle to the server's write-idle cut.
     long keepAlive = vertx.setPeriodic(Math.max(50, deps.config().websocket().heartbeatIntervalMs() / 2),
-        t -> res.write(": keep-alive\n\n"));
-    res.closeHandler(v -> {
+        t -> {
+          if (!res.ended()) res.write(": keep-alive\n\n");
+        });
+    String session = ctx.get(AdminAuth.SESSION);
+    long check = vertx.setPeriodic(1_000, t -> ended(session, res, t));
+    io.vertx.core.Handler<Void> cleanup = v -> {
       unsubscribe.run();
       vertx.cancelTimer(keepAlive);
-    });
+      vertx.cancelTimer(check);
+    };
+    res.closeHandler(cleanup); // the client left
+    res.endHandler(cleanup); // the session ended
+  }
+
+  /**
+   * Ends a stream whose session expired or was logged out (and stops {@code timer}); streams opened
+   * with the admin key itself have no session and last until the client leaves.
+   */
+  private boolean ended(String session, HttpServerResponse res, long timer) {
+    if (res.closed() || res.ended()) {
+      vertx.cancelTimer(timer);
+      return true;
+    }
+    if (session == null || sessions.valid(session)) return false;
+    vertx.cancelTimer(timer);
+    res.end("event: end\ndata: {\"reason\":\"session ended\"}\n\n");
+    return true;
   }
 
   private static HttpServerResponse sse(RoutingContext ctx) {

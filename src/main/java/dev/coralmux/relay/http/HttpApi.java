@@ -31,12 +31,15 @@ public final class HttpApi {
   public HttpApi(Vertx vertx, HttpDependencies deps) {
     this.vertx = vertx;
     this.deps = deps;
-    this.admin = new AdminAuth(deps.adminKey(), deps.sessions());
-    this.adminKeyOnly = new AdminAuth(deps.adminKey(), null);
+    ClientIp clientIp = new ClientIp(deps.config().registration().trustedProxies());
+    // One count of wrong keys per client IP for every admin route (and the metrics port) of the node.
+    FixedWindowLimiter adminFailures = new FixedWindowLimiter(deps.config().admin().failuresPerIp(), AdminAuth.FAILURE_WINDOW_MS);
+    this.admin = new AdminAuth(deps.adminKey(), deps.sessions(), clientIp, adminFailures);
+    this.adminKeyOnly = new AdminAuth(deps.adminKey(), null, clientIp, adminFailures);
     this.dashboard = new DashboardApi(vertx, deps);
     this.tokens = new TokenApi(deps.config(), deps.store(), deps.limiter(), deps.presence(),
         new EdgeBus(vertx, deps.presence()));
-    this.invites = new InviteApi(deps.config(), deps.store(), deps.invites(), deps.metrics());
+    this.invites = new InviteApi(deps.config(), deps.store(), deps.invites(), deps.inviteKeys(), deps.metrics());
     this.pairing = new PairingApi(vertx, deps.config(), deps.store());
   }
 
@@ -48,19 +51,21 @@ public final class HttpApi {
     router.route("/ws").handler(ctx -> ApiError.send(ctx, 426, "UPGRADE_REQUIRED",
         "/ws speaks CoralMux v1 over WebSocket only"));
 
-    router.post("/api/v1/pair").handler(body).handler(admin).handler(tokens::create);
+    JsonContent json = JsonContent.REQUIRED;
+    router.post("/api/v1/pair").handler(json).handler(body).handler(admin).handler(tokens::create);
     router.get("/api/v1/pair").handler(admin).handler(tokens::list);
     router.get("/api/v1/pair/:token").handler(tokens::status);
     router.get("/api/v1/pair/:token/usage").handler(tokens::usage);
     router.delete("/api/v1/pair/:token").handler(admin).handler(tokens::revoke);
-    router.post("/api/v1/register").handler(body).handler(tokens::register);
-    router.post("/api/v1/invite").handler(body).handler(invites::create);
-    router.post("/api/v1/invite/:code").handler(invites::redeem);
+    router.post("/api/v1/register").handler(json).handler(body).handler(tokens::register);
+    router.post("/api/v1/invite").handler(json).handler(body).handler(invites::create);
+    router.post("/api/v1/invite/:code").handler(json).handler(invites::redeem);
     router.get("/api/v1/pair/:token/link").handler(pairing::link);
     router.get("/api/v1/pair/:token/qr.svg").handler(ctx -> pairing.qr(ctx, false));
     router.get("/api/v1/pair/:token/qr.png").handler(ctx -> pairing.qr(ctx, true));
     router.get("/api/stats").handler(this::stats);
     router.post("/api/v1/admin/session").handler(adminKeyOnly).handler(dashboard::openSession);
+    router.delete("/api/v1/admin/session").handler(dashboard::closeSession);
     router.get("/api/v1/admin/live").handler(admin).handler(dashboard::live);
     router.get("/api/v1/admin/logs").handler(admin).handler(dashboard::logs);
     router.get("/").handler(ctx -> ctx.redirect("/dashboard"));

@@ -1,6 +1,7 @@
 package dev.coralmux.relay.http;
 
 import dev.coralmux.relay.config.RelayConfig;
+import dev.coralmux.relay.invite.InviteKeys;
 import dev.coralmux.relay.invite.InviteStore;
 import dev.coralmux.relay.limits.Limiter;
 import dev.coralmux.relay.metrics.ClusterFigures;
@@ -24,6 +25,7 @@ public record HttpDependencies(
     Limiter limiter,
     PresenceDirectory presence,
     InviteStore invites,
+    InviteKeys inviteKeys,
     RelayMetrics metrics,
     NodeState state,
     ClusterFigures figures,

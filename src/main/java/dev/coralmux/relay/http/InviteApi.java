@@ -2,6 +2,7 @@ package dev.coralmux.relay.http;
 
 import dev.coralmux.relay.invite.InviteCodes;
 import dev.coralmux.relay.config.RelayConfig;
+import dev.coralmux.relay.invite.InviteKeys;
 import dev.coralmux.relay.invite.InviteStore;
 import dev.coralmux.relay.metrics.RelayMetrics;
 import dev.coralmux.relay.store.TokenStore;
@@ -15,7 +16,8 @@ import java.time.Instant;
  * Invite codes: a holder of a valid token asks for a 6-character code; whoever types the code
  * (once, within its lifetime) gets the token. Guessing is made hopeless by the code space
  * (31^6 ≈ 887 million), single use, a 30-minute life, and failure limits per client IP and per
- * node; every failure is counted.
+ * node; every failure is counted. Creation is limited per client IP, and per token by the store
+ * (a token's newest invites replace its oldest), so no one can use up invites for everybody.
  */
 final class InviteApi {
   /** Failed redemptions one node accepts per minute from everyone together (a distributed guess). */
@@ -24,22 +26,32 @@ final class InviteApi {
   private final RelayConfig config;
   private final TokenStore store;
   private final InviteStore invites;
+  private final InviteKeys keys;
   private final RelayMetrics metrics;
   private final ClientIp clientIp;
   private final FixedWindowLimiter failuresPerIp;
+  private final FixedWindowLimiter creationsPerIp;
   private final FixedWindowLimiter failuresEverywhere = new FixedWindowLimiter(GLOBAL_FAILURES_PER_MINUTE, 60_000);
 
-  InviteApi(RelayConfig config, TokenStore store, InviteStore invites, RelayMetrics metrics) {
+  InviteApi(RelayConfig config, TokenStore store, InviteStore invites, InviteKeys keys, RelayMetrics metrics) {
     this.config = config;
     this.store = store;
     this.invites = invites;
+    this.keys = keys;
     this.metrics = metrics;
     this.clientIp = new ClientIp(config.registration().trustedProxies());
     this.failuresPerIp = new FixedWindowLimiter(config.invite().failuresPerIp(), 600_000);
+    this.creationsPerIp = new FixedWindowLimiter(config.invite().creationsPerIpPerHour(), 3_600_000);
   }
 
-  /** POST /api/v1/invite {"token"}: 201 {"code", "expires_at"}. */
+  /** POST /api/v1/invite {"token"}: 201 {"code", "expires_at"}; 429 past the client IP's hourly creations. */
   void create(RoutingContext ctx) {
+    // Every attempt counts, valid token or not: creation must not double as a token oracle either.
+    long wait = creationsPerIp.tryAcquire(clientIp.of(ctx), System.currentTimeMillis());
+    if (wait >= 0) {
+      tooMany(ctx, wait, "at most " + config.invite().creationsPerIpPerHour() + " invites per hour from one address");
+      return;
+    }
     String token;
     try {
       JsonObject body = ctx.body().asJsonObject();
@@ -59,7 +71,7 @@ final class InviteApi {
       }
       String code = InviteCodes.generate();
       long ttl = config.invite().ttlMs();
-      invites.put(InviteCodes.hash(code), InviteCodes.seal(code, token), ttl)
+      invites.put(record.hash(), keys.hash(code), keys.seal(code, token), ttl, config.invite().maxLivePerToken())
           .onSuccess(v -> TokenApi.json(ctx, 201, new JsonObject().put("code", code)
               .put("expires_at", Instant.ofEpochMilli(System.currentTimeMillis() + ttl).toString())))
           .onFailure(e -> ApiError.send(ctx, 503, "SERVICE_UNAVAILABLE", "cannot store the invite right now"));
@@ -73,7 +85,7 @@ final class InviteApi {
     // Checked before looking the code up: past the limit even a right guess is refused.
     long blocked = Math.max(failuresPerIp.blockedFor(ip, now), failuresEverywhere.blockedFor("all", now));
     if (blocked >= 0) {
-      tooMany(ctx, blocked);
+      tooMany(ctx, blocked, "too many wrong invite codes; try again later");
       return;
     }
     String code = InviteCodes.normalize(ctx.pathParam("code"));
@@ -81,8 +93,8 @@ final class InviteApi {
       fail(ctx, ip, now);
       return;
     }
-    invites.take(InviteCodes.hash(code)).onSuccess(sealed -> {
-      String token = sealed == null ? null : InviteCodes.open(code, sealed);
+    invites.take(keys.hash(code)).onSuccess(sealed -> {
+      String token = sealed == null ? null : keys.open(code, sealed);
       if (token == null) fail(ctx, ip, now);
       else TokenApi.json(ctx, 200, new JsonObject().put("token", token));
     }).onFailure(e -> ApiError.send(ctx, 503, "SERVICE_UNAVAILABLE", "cannot check invites right now"));
@@ -95,9 +107,9 @@ final class InviteApi {
     ApiError.notFound(ctx, "unknown, already used or expired invite code");
   }
 
-  private static void tooMany(RoutingContext ctx, long waitMs) {
+  private static void tooMany(RoutingContext ctx, long waitMs, String message) {
     ctx.response().putHeader("Retry-After", String.valueOf((waitMs + 999) / 1000));
     TokenApi.json(ctx, 429, new JsonObject().put("code", "RATE_LIMITED")
-        .put("message", "too many wrong invite codes; try again later").put("retry_after_ms", waitMs));
+        .put("message", message).put("retry_after_ms", waitMs));
   }
 }

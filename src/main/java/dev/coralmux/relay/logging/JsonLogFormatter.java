@@ -12,7 +12,8 @@ import java.util.logging.Logger;
 
 /**
  * One JSON object per log line, for log pipelines (production: {@code "log_format": "json"} or
- * {@code RELAY_LOG_FORMAT=json}). The relay never logs payloads and names tokens only by id.
+ * {@code RELAY_LOG_FORMAT=json}). The relay never logs payloads and names tokens only by id; any
+ * token that still reaches a line (e.g. in an exception's message) is redacted ({@link Redaction}).
  */
 public final class JsonLogFormatter extends Formatter {
 
@@ -22,11 +23,11 @@ public final class JsonLogFormatter extends Formatter {
         .put("ts", Instant.ofEpochMilli(r.getMillis()).toString())
         .put("level", r.getLevel().getName())
         .put("logger", r.getLoggerName())
-        .put("message", formatMessage(r));
+        .put("message", Redaction.redact(formatMessage(r)));
     if (r.getThrown() != null) {
       StringWriter trace = new StringWriter();
       r.getThrown().printStackTrace(new PrintWriter(trace));
-      line.put("error", r.getThrown().toString()).put("trace", trace.toString());
+      line.put("error", Redaction.redact(r.getThrown().toString())).put("trace", Redaction.redact(trace.toString()));
     }
     return line.encode() + System.lineSeparator();
   }

@@ -21,11 +21,14 @@ import dev.coralmux.relay.config.RelayConfig;
 import dev.coralmux.relay.edge.EdgeVerticle;
 import dev.coralmux.relay.http.AdminSessions;
 import dev.coralmux.relay.http.HttpApi;
+import dev.coralmux.relay.invite.InviteKeys;
+import dev.coralmux.relay.logging.RedactingFormatter;
 import dev.coralmux.relay.invite.LocalInviteStore;
 import dev.coralmux.relay.limits.LocalLimiter;
 import dev.coralmux.relay.metrics.RelayMetrics;
 import dev.coralmux.relay.routing.EdgeBus;
 import dev.coralmux.relay.routing.LocalPresenceDirectory;
+import dev.coralmux.relay.store.AtomicFiles;
 import dev.coralmux.relay.store.LocalTokenStore;
 import dev.coralmux.relay.store.StoreException;
 import dev.coralmux.relay.tls.AcmeCertificates;
@@ -38,7 +41,6 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -58,6 +60,7 @@ public final class RelayServer {
     if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
       System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
     }
+    RedactingFormatter.install(); // no whole token in any log line, whoever wrote it
   }
 
   private static final Logger LOG = Logger.getLogger(RelayServer.class.getName());
@@ -71,7 +74,8 @@ public final class RelayServer {
    * @param afterClose writes what is buffered, once nothing runs any more
    */
   private record Parts(Vertx vertx, String nodeId, boolean clustered, String adminKey, TokenStore store,
-                       Limiter limiter, PresenceDirectory presence, InviteStore invites, RelayMetrics metrics,
+                       Limiter limiter, PresenceDirectory presence, InviteStore invites, InviteKeys inviteKeys,
+                       RelayMetrics metrics,
                        Membership membership, NodeState state, Runnable beforeClose, Runnable afterClose) {}
 
   private final Parts parts;
@@ -103,11 +107,12 @@ public final class RelayServer {
 
   private static Parts standalone(RelayConfig config, PrintStream out) {
     try {
-      Files.createDirectories(config.dataDir());
+      AtomicFiles.createPrivateDirectories(config.dataDir()); // 0700: keys, secrets and token hashes live here
     } catch (IOException e) {
       throw new StoreException("cannot create data directory " + config.dataDir() + ": " + e, e);
     }
-    String adminKey = AdminKeys.resolve(config.adminKey(), config.dataDir(), out);
+    String adminKey = AdminKeys.resolve(config.adminKey(), config.dataDir(), out, !config.logFormat().equals("json"));
+    InviteKeys inviteKeys = new InviteKeys(InviteSecrets.standalone(config.invite().secret(), config.dataDir()));
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.edgeInstances()));
     try {
       LocalLimiter limiter = new LocalLimiter(System::currentTimeMillis);
@@ -115,7 +120,8 @@ public final class RelayServer {
       long flushTimer = vertx.setPeriodic(config.flushIntervalMs(), t -> store.flush()
           .onFailure(e -> LOG.warning("could not write usage counters: " + e.getMessage())));
       return new Parts(vertx, UUID.randomUUID().toString(), false, adminKey, store, limiter,
-          new LocalPresenceDirectory(), new LocalInviteStore(), new RelayMetrics(), new Membership(),
+          new LocalPresenceDirectory(), LocalInviteStore.open(vertx, config.dataDir()), inviteKeys, new RelayMetrics(),
+          new Membership(),
           NodeState.standalone(), () -> vertx.cancelTimer(flushTimer), () -> {
             try {
               store.flushBlocking();
@@ -134,6 +140,7 @@ public final class RelayServer {
       throw new ConfigException(List.of("admin_key: cluster mode needs the same admin key on every node; "
           + "set admin_key or RELAY_ADMIN_KEY"));
     }
+    InviteKeys inviteKeys = new InviteKeys(InviteSecrets.clustered(config.invite().secret()));
     Membership membership = new Membership();
     ClusterNode.Joined joined = Startup.await(ClusterNode.join(cluster, config.edgeInstances(), membership), "join the cluster");
     Vertx vertx = joined.vertx();
@@ -159,7 +166,7 @@ public final class RelayServer {
           + joined.clusterManager().getNodes().size() + " member(s)");
       return new Parts(vertx, joined.nodeId(), true, config.adminKey(), new RedisTokenStore(scripts), limiter,
           new RedisPresenceDirectory(scripts, joined.nodeId(), joined::isMember, cluster.presenceTtlMs()),
-          new RedisInviteStore(scripts), metrics, membership, state, () -> { }, () -> { });
+          new RedisInviteStore(scripts), inviteKeys, metrics, membership, state, () -> { }, () -> { });
     } catch (RuntimeException e) {
       vertx.close();
       throw e;
@@ -171,7 +178,7 @@ public final class RelayServer {
     Vertx vertx = p.vertx();
     ClusterFigures figures = new ClusterFigures();
     HttpApi api = new HttpApi(vertx, new HttpDependencies(config, p.adminKey(), p.nodeId(), p.clustered(), p.store(),
-        p.limiter(), p.presence(), p.invites(), p.metrics(), p.state(), figures, new AdminSessions(),
+        p.limiter(), p.presence(), p.invites(), p.inviteKeys(), p.metrics(), p.state(), figures, new AdminSessions(),
         System.currentTimeMillis()));
     if (config.metrics().port() != 0) {
       Startup.await(vertx.createHttpServer().requestHandler(api.metricsRouter()).listen(config.metrics().port(), config.host()),

@@ -2,7 +2,6 @@ package dev.coralmux.relay.store;
 
 import dev.coralmux.relay.limits.LocalLimiter;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.DecodeException;
@@ -31,14 +30,14 @@ public final class LocalTokenStore implements TokenStore {
   private final Path usageFile;
   private final LocalLimiter limiter;
   private final WorkerExecutor writer;
-  private Promise<Void> nextWrite; // guarded by this: callers waiting for the next tokens.json write
-  private boolean writing; // guarded by this
+  private final CoalescedWrites tokenWrites;
 
   private LocalTokenStore(Vertx vertx, Path dataDir, LocalLimiter limiter) {
     this.tokensFile = dataDir.resolve(TOKENS_FILE);
     this.usageFile = dataDir.resolve(USAGE_FILE);
     this.limiter = limiter;
     this.writer = vertx.createSharedWorkerExecutor("coralmux-store-writer", 1);
+    this.tokenWrites = new CoalescedWrites(writer, tokensFile, this::tokensJson);
   }
 
   /** Opens the store, reading what a previous run left. Blocking: call before serving. */
@@ -115,37 +114,14 @@ public final class LocalTokenStore implements TokenStore {
     AtomicFiles.write(usageFile, doc.encodePrettily().getBytes(StandardCharsets.UTF_8));
   }
 
-  /**
-   * Writes tokens.json after a change. Writes are coalesced: while one is running, later changes
-   * wait for the next one, which carries them all — so creating many tokens at once costs a few
-   * writes, not one per token — and each caller's future completes once its change is on disk.
-   */
+  /** Writes tokens.json after a change (coalesced; completes once the change is on disk). */
   private Future<Void> writeTokens() {
-    synchronized (this) {
-      if (nextWrite == null) nextWrite = Promise.promise();
-      Future<Void> mine = nextWrite.future();
-      if (!writing) startWrite();
-      return mine;
-    }
+    return tokenWrites.request();
   }
 
-  /** Called holding the lock. */
-  private void startWrite() {
-    writing = true;
-    Promise<Void> batch = nextWrite;
-    nextWrite = null;
-    writer.executeBlocking(() -> {
-      JsonArray arr = new JsonArray();
-      for (TokenRecord r : byHash.values()) arr.add(r.toJson());
-      JsonObject doc = new JsonObject().put("version", 1).put("tokens", arr);
-      AtomicFiles.write(tokensFile, doc.encodePrettily().getBytes(StandardCharsets.UTF_8));
-      return (Void) null;
-    }, true).onComplete(ar -> {
-      synchronized (this) {
-        writing = false;
-        if (nextWrite != null) startWrite();
-      }
-      batch.handle(ar);
-    });
+  private byte[] tokensJson() {
+    JsonArray arr = new JsonArray();
+    for (TokenRecord r : byHash.values()) arr.add(r.toJson());
+    return new JsonObject().put("version", 1).put("tokens", arr).encodePrettily().getBytes(StandardCharsets.UTF_8);
   }
 }

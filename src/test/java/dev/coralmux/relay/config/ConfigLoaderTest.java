@@ -84,4 +84,18 @@ class ConfigLoaderTest {
     assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(Path.of("/nonexistent/relay.json"), Map.of()))
         .getMessage().contains("no such file"));
   }
+
+  @Test
+  void shortAndShippedPlaceholderAdminKeysAreRefusedNamingTheKey() throws Exception {
+    String shipped = Files.readString(Path.of("k8s", "secret.yaml")).replaceAll("(?s).*admin-key: \"([^\"]+)\".*", "$1");
+    assertTrue(shipped.startsWith("CHANGE-ME"), shipped);
+    for (String key : new String[] {"short-key", "0123456789abcde", shipped, "changeme-changeme-changeme"}) {
+      ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.fromJson(new JsonObject(), Map.of("RELAY_ADMIN_KEY", key)));
+      assertTrue(e.getMessage().startsWith("admin_key: "), e.getMessage());
+      ConfigException inFile = assertThrows(ConfigException.class, () -> ConfigLoader.fromJson(new JsonObject().put("admin_key", key), Map.of()));
+      assertTrue(inFile.getMessage().startsWith("admin_key: "), inFile.getMessage());
+    }
+    assertEquals("0123456789abcdef", ConfigLoader.fromJson(new JsonObject().put("admin_key", "0123456789abcdef"), Map.of()).adminKey());
+    assertEquals("", ConfigLoader.fromJson(new JsonObject(), Map.of()).adminKey(), "unset: generated at first start");
+  }
 }

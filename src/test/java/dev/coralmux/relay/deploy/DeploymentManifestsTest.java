@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.coralmux.relay.config.ClusterConfig;
 import dev.coralmux.relay.config.ConfigLoader;
 import dev.coralmux.relay.config.RelayConfig;
+import dev.coralmux.relay.config.Secrets;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -144,7 +145,12 @@ class DeploymentManifestsTest {
     }
     List<Map<String, Object>> env = at(container(), "env");
     List<String> names = env.stream().map(e -> (String) e.get("name")).toList();
-    assertTrue(names.containsAll(List.of("RELAY_ADMIN_KEY", "RELAY_REDIS_PASSWORD", "RELAY_CLUSTER_HOST")), names.toString());
+    assertTrue(names.containsAll(List.of("RELAY_ADMIN_KEY", "RELAY_INVITE_SECRET", "RELAY_REDIS_PASSWORD",
+        "RELAY_CLUSTER_HOST")), names.toString());
+    // The shipped placeholders must not be values the relay accepts: applying the file unchanged fails loudly.
+    for (String key : List.of("admin-key", "invite-secret")) {
+      assertNotNull(Secrets.problem((String) stringData.get(key), Secrets.MIN_ADMIN_KEY), key + " is accepted as it ships");
+    }
     assertEquals(name(get("ServiceAccount/coralmux-relay")), at(deployment(), "spec", "template", "spec", "serviceAccountName"));
     assertEquals("coralmux-relay", at(get("RoleBinding/coralmux-hazelcast-discovery"), "subjects", "0", "name"));
     assertEquals(name(get("Role/coralmux-hazelcast-discovery")), at(get("RoleBinding/coralmux-hazelcast-discovery"), "roleRef", "name"));

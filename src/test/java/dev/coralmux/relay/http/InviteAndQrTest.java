@@ -10,6 +10,7 @@ import com.google.zxing.MultiFormatReader;
 import com.google.zxing.client.j2se.BufferedImageLuminanceSource;
 import com.google.zxing.common.HybridBinarizer;
 import dev.coralmux.relay.invite.InviteCodes;
+import dev.coralmux.relay.invite.InviteKeys;
 import dev.coralmux.relay.invite.LocalInviteStore;
 import dev.coralmux.relay.support.TestRelay;
 import io.vertx.core.json.JsonObject;
@@ -71,14 +72,17 @@ class InviteAndQrTest {
   @Test
   void invitesExpireAndTheStoreHoldsNeitherCodeNorToken() {
     LocalInviteStore store = new LocalInviteStore();
+    InviteKeys keys = new InviteKeys(new byte[32]);
     String token = "oc_pair_0123456789abcdef0123456789abcdef";
     String code = InviteCodes.generate();
-    String sealed = InviteCodes.seal(code, token);
+    String sealed = keys.seal(code, token);
     assertFalse(sealed.contains(token) || sealed.contains(code));
-    assertNull(InviteCodes.open(InviteCodes.generate().equals(code) ? "ZZZZZZ" : InviteCodes.generate(), sealed));
-    assertEquals(token, InviteCodes.open(code, sealed));
-    store.put(InviteCodes.hash(code), sealed, 0);
-    assertNull(store.take(InviteCodes.hash(code)).result(), "expired");
+    assertNull(keys.open(InviteCodes.generate().equals(code) ? "ZZZZZZ" : InviteCodes.generate(), sealed));
+    assertEquals(token, keys.open(code, sealed));
+    assertNull(new InviteKeys(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+        23, 24, 25, 26, 27, 28, 29, 30, 31, 32}).open(code, sealed), "another secret does not open it");
+    store.put("tokenhash", keys.hash(code), sealed, 0, 5);
+    assertNull(store.take(keys.hash(code)).result(), "expired");
   }
 
   @Test

@@ -133,4 +133,55 @@ class PackagedRelayIT {
       relay.awaitLine("RELAY_PORT: expected a port number");
     }
   }
+
+  @Test
+  void bannerShowsWhatIsBoundAndJsonLogsNeverPrintAGeneratedKey() throws Exception {
+    Path dir = workDirWithShippedConf();
+    try (RelayProcess relay = RelayProcess.start(dir, Map.of("RELAY_HOST", "0.0.0.0", "RELAY_LOG_FORMAT", "json")).awaitListening()) {
+      String banner = relay.awaitLine("listening on");
+      assertTrue(banner.contains("listening on 0.0.0.0:" + relay.port + " (all interfaces"), banner);
+      assertFalse(banner.contains("127.0.0.1"), "it listens everywhere, not only on loopback: " + banner);
+      String key = Files.readString(dir.resolve("data/admin.key")).trim();
+      assertFalse(relay.output().contains(key), "a generated key stays out of JSON log output");
+      relay.awaitLine("written to " + Path.of("data", "admin.key"));
+      assertEquals(201, http(relay, "POST", "/api/v1/pair", key).statusCode());
+    }
+    try (RelayProcess relay = RelayProcess.start(workDirWithShippedConf(), Map.of()).awaitListening()) {
+      String banner = relay.awaitLine("listening on");
+      assertTrue(banner.contains("listening on 127.0.0.1:" + relay.port + " (http://127.0.0.1:" + relay.port), banner);
+    }
+  }
+
+  @Test
+  void shortOrPlaceholderAdminKeysExitWithAConfigurationError() throws Exception {
+    String shipped = Files.readString(Path.of("k8s", "secret.yaml")).replaceAll("(?s).*admin-key: \"([^\"]+)\".*", "$1");
+    for (String key : new String[] {"short-key", shipped}) {
+      try (RelayProcess relay = RelayProcess.start(workDirWithShippedConf(), Map.of("RELAY_ADMIN_KEY", key))) {
+        assertEquals(2, relay.awaitExit());
+        relay.awaitLine("admin_key: ");
+        assertFalse(relay.output().contains("\tat "), "no stack trace");
+      }
+    }
+  }
+
+  @Test
+  void failingRequestsWithATokenInTheirPathLeaveNoTokenInTheLog() throws Exception {
+    for (String format : new String[] {"text", "json"}) {
+      try (RelayProcess relay = RelayProcess.start(workDirWithShippedConf(), Map.of("RELAY_LOG_FORMAT", format,
+          "RELAY_ADMIN_KEY", "redaction-it-admin-key-0123456789")).awaitListening()) {
+        String token = new JsonObject(http(relay, "POST", "/api/v1/pair", "redaction-it-admin-key-0123456789").body()).getString("token");
+        assertEquals(401, http(relay, "DELETE", "/api/v1/pair/" + token, "a-wrong-admin-key-0123456789").statusCode());
+        assertEquals(404, http(relay, "GET", "/api/v1/pair/" + token + "x/usage", null).statusCode());
+        assertEquals(404, http(relay, "GET", "/api/v1/pair/" + token + "/nothing-here", null).statusCode());
+        try (java.net.Socket raw = new java.net.Socket("127.0.0.1", relay.port)) { // undecodable: the router fails
+          raw.getOutputStream().write(("GET /api/v1/pair/" + token + "%zz/usage HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+              .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          raw.getInputStream().readAllBytes();
+        }
+        relay.awaitLine("wrong admin key from 127.0.0.1");
+        assertEquals(143, relay.terminate());
+        assertFalse(relay.output().contains(token.substring(8)), relay.output());
+      }
+    }
+  }
 }

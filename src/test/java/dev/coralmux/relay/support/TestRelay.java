@@ -26,6 +26,8 @@ import java.util.Map;
  */
 public final class TestRelay implements AutoCloseable {
   public static final String ADMIN_KEY = "test-admin-key-0123456789abcdef";
+  /** Cluster nodes must share one invite secret. */
+  public static final String INVITE_SECRET = "test-invite-secret-0123456789abcdef0123456789";
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
   private final RelayServer server;
@@ -66,8 +68,9 @@ public final class TestRelay implements AutoCloseable {
         .put("redis", new JsonObject().put("endpoints", new io.vertx.core.json.JsonArray().add(redis.url()))
             .put("timeout_ms", 1000));
     cluster.mergeIn(clusterConf, true);
+    JsonObject withSecret = new JsonObject().put("invite", new JsonObject().put("secret", INVITE_SECRET)).mergeIn(conf, true);
     try {
-      return new TestRelay(conf, Files.createTempDirectory("coralmux-node"), ClusterConfig.fromJson(cluster, Map.of()));
+      return new TestRelay(withSecret, Files.createTempDirectory("coralmux-node"), ClusterConfig.fromJson(cluster, Map.of()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -124,6 +124,13 @@ class BrowserTest {
           "return document.documentElement.scrollWidth <= window.innerWidth + 1"));
       screenshot("dashboard-phone.png");
       driver.manage().window().setSize(new Dimension(1280, 900));
+
+      // The session never went into a URL (the streams use the HttpOnly cookie); logging out ends it.
+      assertEquals(0L, ((JavascriptExecutor) driver).executeScript("return performance.getEntriesByType('resource')"
+          + ".filter(e => e.name.includes('session=')).length"));
+      assertEquals("", ((JavascriptExecutor) driver).executeScript("return document.cookie"), "HttpOnly: not readable by scripts");
+      driver.findElement(By.id("logout")).click();
+      waitUpTo(20).until(d -> d.findElement(By.id("login-form")).isDisplayed() && text("login-error").contains("Logged out"));
     }
   }
 
