@@ -51,9 +51,9 @@ class StreamingReplyTest {
     try (TestRelay relay = TestRelay.start()) { // the relay's default limits
       String token = relay.createToken();
       RelayClientTest.Recorder agentSaw = new RelayClientTest.Recorder();
-      try (RelayClient agent = RelayClient.start(ClientOptions.of(relay.httpUrl(), token, Role.AGENT).withE2e(false),
-               agentSaw);
-           WsClient phone = WsClient.auth(relay.wsUrl(), token, "phone")) {
+      try (WsClient phone = WsClient.auth(relay.wsUrl(), token, "phone"); // first, so it is told when the agent comes
+           RelayClient agent = RelayClient.start(ClientOptions.of(relay.httpUrl(), token, Role.AGENT).withE2e(false),
+               agentSaw)) {
         RelayClientTest.await(agent.connected());
         phone.expect("status");
         OpenAiBridge bridge = new OpenAiBridge("http://127.0.0.1:" + llm.getAddress().getPort() + "/v1", "m", "");
