@@ -43,7 +43,7 @@ class LoadBalancedClusterIT {
 
   static JsonObject http(String base, String method, String path, JsonObject body) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-        .header("X-Admin-Key", cluster.adminKey)
+        .header("X-Admin-Key", cluster.adminKey).header("Content-Type", "application/json")
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.encode()));
     HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     assertTrue(r.statusCode() < 300, r::body);
