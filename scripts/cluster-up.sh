@@ -28,6 +28,15 @@ if [ -d "$DIR/pids" ] && ls "$DIR"/pids/*.pid >/dev/null 2>&1; then
   exit 1
 fi
 mkdir -p "$DIR/pids" "$DIR/nginx"
+rm -f "$DIR"/*.log "$DIR"/nginx/*.log # this run's logs only
+
+# Every port this script will use must be free: a port held by something else would look "up".
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+ports="$BASE $((BASE + 10))"
+for i in $(seq 1 "$NODES"); do ports="$ports $((BASE + i)) $((BASE + 19 + i))"; done
+for port in $ports; do
+  if port_open "$port"; then echo "cluster-up: port $port is already in use; choose another BASE_PORT" >&2; exit 1; fi
+done
 if [ -z "${RELAY_ADMIN_KEY:-}" ]; then
   [ -s "$DIR/admin.key" ] || head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$DIR/admin.key"
   RELAY_ADMIN_KEY=$(cat "$DIR/admin.key")
@@ -94,18 +103,30 @@ CONF
 nginx -c "$DIR/nginx/nginx.conf" -p "$DIR/nginx" -g 'daemon off;' > "$DIR/nginx/stdout.log" 2>&1 &
 echo $! > "$DIR/pids/nginx.pid"
 
-# Wait (up to 90 s) until every node and the load balancer answer.
-deadline=$((SECONDS + 90))
-for port in $(seq $((BASE + 1)) $((BASE + NODES))) "$LB_PORT"; do
-  until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
-    if [ $SECONDS -ge $deadline ]; then
-      echo "cluster-up: port $port did not open; logs in $DIR" >&2
-      "$ROOT/scripts/cluster-down.sh" >/dev/null 2>&1 || true
-      exit 1
-    fi
-    sleep 0.2
+# Wait until every process answers on its port. A loaded machine is slow, not broken: the nodes
+# themselves retry Redis until cluster.start_deadline_s. A process that dies fails the whole
+# start at once, with the end of its log.
+deadline=$((SECONDS + ${CLUSTER_UP_TIMEOUT_S:-180}))
+fail() {
+  echo "cluster-up: $1; last lines of $2:" >&2
+  tail -n 30 "$2" >&2 || true
+  "$ROOT/scripts/cluster-down.sh" >/dev/null 2>&1 || true
+  exit 1
+}
+await_up() { # name port log
+  local pid
+  pid=$(cat "$DIR/pids/$1.pid")
+  until port_open "$2"; do
+    kill -0 "$pid" 2>/dev/null || fail "$1 (pid $pid) exited before listening on port $2" "$3"
+    [ $SECONDS -lt $deadline ] || fail "$1 did not listen on port $2 in time" "$3"
+    echo "cluster-up: waiting for $1 on port $2" >&2
+    sleep 1
   done
-done
+  kill -0 "$pid" 2>/dev/null || fail "$1 (pid $pid) is not running although port $2 is open" "$3"
+}
+await_up redis "$REDIS_PORT" "$DIR/redis.log"
+for i in $(seq 1 "$NODES"); do await_up "node-$i" $((BASE + i)) "$DIR/node-$i.log"; done
+await_up nginx "$LB_PORT" "$DIR/nginx/error.log"
 
 nodes_json=""
 for i in $(seq 1 "$NODES"); do nodes_json="${nodes_json:+$nodes_json, }\"http://127.0.0.1:$((BASE + i))\""; done

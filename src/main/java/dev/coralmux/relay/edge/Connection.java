@@ -55,6 +55,7 @@ final class Connection {
 
   private boolean cleanedUp;
   private boolean unregistered;
+  private boolean countedPaired;
 
   /** @param authenticatedOrGone called once: when the socket authenticates or closes before that */
   Connection(EdgeVerticle edge, ServerWebSocket ws, long id, Runnable authenticatedOrGone) {
@@ -170,7 +171,8 @@ final class Connection {
     expiresAt = r.token().expiresAt();
     state = State.ACTIVE;
     forwarder = new Forwarder(deps, tokenHash, role, limits, self, peer, decisions, edge::send, this::sendRelay,
-        () -> state == State.ACTIVE);
+        () -> state == State.ACTIVE, this::recountPaired);
+    recountPaired();
     if (expiresAt > 0) { // closed at expiry, not at the next heartbeat
       expiryTimer = edge.vertx().setTimer(Math.max(1, expiresAt - System.currentTimeMillis()),
           t -> close(CloseCodes.AUTH, "pairing token expired"));
@@ -211,11 +213,13 @@ final class Connection {
     } else if (m instanceof EdgeMessage.PeerOffline p) {
       if (isFor(p.target()) && peer.lose(p.peer()) && state == State.ACTIVE) sendRelay(RelayMessages.status(false));
     }
+    recountPaired();
   }
 
   /** The node holding our peer is gone: the peer is offline (a newer epoch may still announce itself). */
   void onPeerNodeLeft(String addressPrefix) {
     if (peer.nodeLeft(addressPrefix) && state == State.ACTIVE) sendRelay(RelayMessages.status(false));
+    recountPaired();
   }
 
   boolean isFor(ConnRef target) {
@@ -289,6 +293,7 @@ final class Connection {
       LOG.info(role.wire() + " disconnected from token " + Tokens.idOf(tokenHash));
     }
     state = State.CLOSED;
+    recountPaired();
     cancelAuthTimer();
     leavePreAuth();
     if (expiryTimer >= 0) edge.vertx().cancelTimer(expiryTimer);
@@ -302,6 +307,14 @@ final class Connection {
     deps.presence().unregister(tokenHash, role, me).onSuccess(p -> {
       if (p != null) edge.send(new EdgeMessage.PeerOffline(p, me));
     });
+  }
+
+  /** Keeps this node's count of paired phones (each pair counted once, on its phone's node) true. */
+  private void recountPaired() {
+    boolean paired = state == State.ACTIVE && role == Role.PHONE && peer.current() != null;
+    if (paired == countedPaired) return;
+    countedPaired = paired;
+    metrics.pairedPhone(paired ? +1 : -1);
   }
 
   private void cancelAuthTimer() {

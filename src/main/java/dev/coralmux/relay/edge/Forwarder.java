@@ -30,13 +30,16 @@ final class Forwarder {
   private final Consumer<EdgeMessage> bus;
   private final Consumer<String> reply;
   private final BooleanSupplier active;
+  private final Runnable peerChanged;
 
   /**
    * @param reply writes a relay-made message to this client
    * @param active whether the connection is still live (notices are only told to a live client)
+   * @param peerChanged told when this part learned of the peer itself (from the directory)
    */
   Forwarder(EdgeDependencies deps, String tokenHash, Role role, Limits limits, ConnRef self, PeerLink peer,
-            DecisionQueue decisions, Consumer<EdgeMessage> bus, Consumer<String> reply, BooleanSupplier active) {
+            DecisionQueue decisions, Consumer<EdgeMessage> bus, Consumer<String> reply, BooleanSupplier active,
+            Runnable peerChanged) {
     this.deps = deps;
     this.metrics = deps.metrics();
     this.tokenHash = tokenHash;
@@ -48,6 +51,7 @@ final class Forwarder {
     this.bus = bus;
     this.reply = reply;
     this.active = active;
+    this.peerChanged = peerChanged;
   }
 
   void onMessage(FrameAssembler.Message m) {
@@ -80,7 +84,10 @@ final class Forwarder {
   private Future<ConnRef> route() {
     if (peer.current() != null) return Future.succeededFuture(peer.current());
     return deps.presence().locate(tokenHash, role.peer()).map(ref -> {
-      if (peer.learn(ref) == PeerLink.Change.ONLINE && active.getAsBoolean()) reply.accept(RelayMessages.status(true));
+      if (peer.learn(ref) == PeerLink.Change.ONLINE && active.getAsBoolean()) {
+        reply.accept(RelayMessages.status(true));
+        peerChanged.run();
+      }
       return peer.current();
     }).otherwise((ConnRef) null);
   }

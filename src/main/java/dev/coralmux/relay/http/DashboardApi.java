@@ -102,7 +102,7 @@ final class DashboardApi {
     var m = deps.metrics();
     JsonObject undelivered = new JsonObject();
     for (DropReason r : DropReason.values()) undelivered.put(r.name().toLowerCase(), m.undeliveredCount(r));
-    return Future.all(deps.presence().pairedSessions().otherwise((Long) null), busiest()).map(f -> new JsonObject()
+    return Future.all(deps.pairedSessions(), busiest()).map(f -> new JsonObject()
         .put("node", deps.nodeId())
         .put("nodes", m.clusterMembers())
         .put("connections", new JsonObject().put("phone", m.connections(Role.PHONE)).put("agent", m.connections(Role.AGENT)))

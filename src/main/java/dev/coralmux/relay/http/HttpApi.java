@@ -119,7 +119,7 @@ public final class HttpApi {
 
   /** GET /api/stats: public aggregate figures over the whole cluster, nothing per token. */
   private void stats(RoutingContext ctx) {
-    deps.presence().pairedSessions().onComplete(ar -> {
+    deps.pairedSessions().onComplete(ar -> {
       var m = deps.metrics();
       JsonObject total = deps.figures().total(); // every node's latest figures, summed
       TokenApi.json(ctx, 200, new JsonObject()
@@ -141,7 +141,7 @@ public final class HttpApi {
   }
 
   private void health(RoutingContext ctx) {
-    deps.presence().pairedSessions().onComplete(ar -> {
+    deps.pairedSessions().onComplete(ar -> {
       var m = deps.metrics();
       JsonObject out = new JsonObject()
           .put("status", "ok")

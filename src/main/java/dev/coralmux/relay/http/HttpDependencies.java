@@ -30,4 +30,14 @@ public record HttpDependencies(
     NodeState state,
     ClusterFigures figures,
     AdminSessions sessions,
-    long startedAtMillis) {}
+    long startedAtMillis) {
+
+  /**
+   * Tokens with both sides connected, over the whole cluster: the directory's count where it
+   * keeps one (standalone), else the sum of every node's published figures.
+   */
+  public io.vertx.core.Future<Long> pairedSessions() {
+    return presence.pairedSessions().map(n -> n != null ? n : figures.total().getLong("paired"))
+        .otherwise(e -> figures.total().getLong("paired"));
+  }
+}

@@ -28,6 +28,7 @@ public final class ClusterFigures {
         .put("node", nodeId)
         .put("phone", metrics.connections(Role.PHONE))
         .put("agent", metrics.connections(Role.AGENT))
+        .put("paired", metrics.pairedPhones()) // each pair counted once: on its phone's node
         .put("messages_per_s", metrics.messagesPerSecond())
         .put("bytes_per_s", metrics.bytesPerSecond())
         .encode()));
@@ -47,15 +48,18 @@ public final class ClusterFigures {
   public JsonObject total() {
     long phone = 0;
     long agent = 0;
+    long paired = 0;
     double mps = 0;
     double bps = 0;
     for (Object o : perNode()) {
       JsonObject f = (JsonObject) o;
       phone += f.getLong("phone");
       agent += f.getLong("agent");
+      paired += f.getLong("paired", 0L);
       mps += f.getDouble("messages_per_s");
       bps += f.getDouble("bytes_per_s");
     }
-    return new JsonObject().put("phone", phone).put("agent", agent).put("messages_per_s", mps).put("bytes_per_s", bps);
+    return new JsonObject().put("phone", phone).put("agent", agent).put("paired", paired).put("messages_per_s", mps)
+        .put("bytes_per_s", bps);
   }
 }

@@ -38,6 +38,7 @@ public final class RelayMetrics {
   private final LongAdder slowConsumersClosed = new LongAdder();
   private final LongAdder redisFailures = new LongAdder();
   private final LongAdder limiterErrors = new LongAdder();
+  private final LongAdder pairedPhones = new LongAdder();
 
   public RelayMetrics() {
     for (DropReason r : DropReason.values()) {
@@ -181,6 +182,16 @@ public final class RelayMetrics {
   }
 
   /** A Redis call failed or timed out and the node fell back to its local view. */
+  /** A phone connection on this node gained (+1) or lost (-1) a live peer. */
+  public void pairedPhone(int delta) {
+    pairedPhones.add(delta);
+  }
+
+  /** Phones on this node with a live peer: summed over nodes, the cluster's paired sessions. */
+  public long pairedPhones() {
+    return pairedPhones.sum();
+  }
+
   public void limiterError() {
     limiterErrors.increment();
   }

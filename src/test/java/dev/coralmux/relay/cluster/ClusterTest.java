@@ -114,6 +114,33 @@ class ClusterTest {
   }
 
   @Test
+  void pairedSessionsAreCountedClusterWide() {
+    // Earlier tests close their clients; their pairs leave the figures within a publish or two.
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
+        node(0).health().getLong("paired_sessions") == 0);
+    long before = 0;
+    String a = node(0).createToken();
+    String b = node(0).createToken();
+    try (WsClient phoneA = WsClient.auth(node(0).wsUrl(), a, "phone");
+         WsClient agentA = WsClient.auth(node(1).wsUrl(), a, "agent");
+         WsClient phoneB = WsClient.auth(node(2).wsUrl(), b, "phone")) {
+      phoneA.expect("status");
+      WsClient agentB = WsClient.auth(node(0).wsUrl(), b, "agent");
+      phoneB.expect("status");
+      for (int i = 0; i < 3; i++) { // every node sees the whole cluster's figure, /health and /api/stats alike
+        TestRelay n = node(i);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).untilAsserted(() -> {
+          assertEquals(before + 2, n.health().getLong("paired_sessions"));
+          assertEquals(before + 2, new JsonObject(n.http("GET", "/api/stats", null, null).body()).getLong("paired_sessions"));
+        });
+      }
+      agentB.close();
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).untilAsserted(() ->
+          assertEquals(before + 1, node(1).health().getLong("paired_sessions")));
+    }
+  }
+
+  @Test
   void takeoverAcrossNodesFencesTheOldConnection() throws Exception {
     String token = node(0).createToken();
     WsClient agent = WsClient.auth(node(0).wsUrl(), token, "agent");

@@ -134,6 +134,7 @@ class ClientCommandsIT {
           "--model", "test-model", "--api-key", "sk-test")) {
         JarCommand.Result chat = JarCommand.run(with(token), "chat", "--message", "say hello in French");
         assertEquals(0, chat.exitCode(), chat.stderr() + agent.stderr());
+        assertFalse(chat.stderr().contains("SLF4J"), "a logging provider ships in the jar: " + chat.stderr());
         assertEquals("Bonjour, le monde", chat.stdout().strip());
         assertEquals("test-model", seen.get().getString("model"));
         assertEquals(Boolean.TRUE, seen.get().getBoolean("stream"));
