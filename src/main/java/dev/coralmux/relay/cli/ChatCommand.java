@@ -45,6 +45,8 @@ final class ChatCommand implements Callable<Integer> {
   private volatile CompletableFuture<Reply> pending = new CompletableFuture<>();
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
 
+  private volatile String cannotConnect;
+
   @Override
   public Integer call() throws Exception {
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
@@ -92,6 +94,11 @@ final class ChatCommand implements Callable<Integer> {
       }
 
       @Override
+      public void onDisconnected(int code, String reason, boolean retrying) {
+        if (code == -1) cannotConnect = reason; // never reached the relay: say so, not "no agent"
+      }
+
+      @Override
       public void onAuthFailed(String code, String msg) {
         ready.completeExceptionally(new IllegalStateException(code + ": " + msg));
         pending.complete(new Reply(null, code, msg));
@@ -114,7 +121,8 @@ final class ChatCommand implements Callable<Integer> {
       }
       return 0;
     } catch (TimeoutException e) {
-      System.err.println("error: TIMEOUT: no " + (ready.isDone() ? "reply" : "agent") + " within " + timeoutSeconds + " s");
+      if (!ready.isDone() && cannotConnect != null) System.err.println("error: UNREACHABLE: " + cannotConnect);
+      else System.err.println("error: TIMEOUT: no " + (ready.isDone() ? "reply" : "agent") + " within " + timeoutSeconds + " s");
       return 1;
     } catch (java.util.concurrent.ExecutionException e) {
       System.err.println("error: " + e.getCause().getMessage());

@@ -26,15 +26,20 @@ final class RelayHttp {
   }
 
   static JsonObject call(String base, String method, String path, JsonObject body, String adminKey) throws Failure {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.encode()));
+    HttpRequest.Builder b;
+    try {
+      b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+    } catch (IllegalArgumentException e) {
+      throw new Failure(0, "BAD_URL", "not a relay URL: " + base + " (expected http(s)://host:port or ws(s)://host:port/ws)");
+    }
+    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.encode()));
     if (adminKey != null && !adminKey.isEmpty()) b.header("X-Admin-Key", adminKey);
     if (body != null) b.header("Content-Type", "application/json");
     HttpResponse<String> r;
     try {
       r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      throw new Failure(0, "UNREACHABLE", "cannot reach the relay at " + base + ": " + e.getMessage());
+      throw new Failure(0, "UNREACHABLE", "cannot reach the relay at " + base + ": " + why(e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new Failure(0, "INTERRUPTED", "interrupted");
@@ -52,5 +57,12 @@ final class RelayHttp {
       throw new Failure(r.statusCode(), code, message);
     }
     return r.body().isEmpty() ? new JsonObject() : new JsonObject(r.body());
+  }
+
+  /** A readable reason: several JDK network exceptions carry no message at all. */
+  static String why(Exception e) {
+    if (e instanceof java.net.ConnectException) return "connection refused (is it running, and is the port right?)";
+    if (e instanceof java.net.http.HttpTimeoutException) return "no answer in time";
+    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
   }
 }

@@ -8,7 +8,16 @@ final class RelayOptions {
       description = "The relay's base URL (env RELAY_URL; default ${DEFAULT-VALUE}).")
   String relay;
 
+  /**
+   * The relay's HTTP base URL. The WebSocket URL the banner prints ({@code ws://host:8080/ws}) is
+   * accepted too: people paste what they were shown.
+   */
   String base() {
-    return relay.endsWith("/") ? relay.substring(0, relay.length() - 1) : relay;
+    String u = relay.trim();
+    if (u.endsWith("/")) u = u.substring(0, u.length() - 1);
+    if (u.endsWith("/ws")) u = u.substring(0, u.length() - 3);
+    if (u.startsWith("ws://")) u = "http://" + u.substring(5);
+    else if (u.startsWith("wss://")) u = "https://" + u.substring(6);
+    return u;
   }
 }

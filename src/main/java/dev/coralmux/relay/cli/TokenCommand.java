@@ -151,12 +151,12 @@ final class TokenCommand implements Runnable {
   @Command(name = "revoke", mixinStandardHelpOptions = true,
       description = "Revoke a token (by the token or its id); its connections are closed at once.")
   static final class Revoke extends Base {
-    @Parameters(paramLabel = "TOKEN_OR_ID")
-    String token;
+    @Mixin
+    TokenArgument token;
 
     @Override
     JsonObject perform() throws RelayHttp.Failure {
-      RelayHttp.call(relay.base(), "DELETE", "/api/v1/pair/" + token, null, adminKey);
+      RelayHttp.call(relay.base(), "DELETE", "/api/v1/pair/" + token.value(), null, adminKey);
       return new JsonObject().put("revoked", true);
     }
 
@@ -168,12 +168,12 @@ final class TokenCommand implements Runnable {
 
   @Command(name = "status", mixinStandardHelpOptions = true, description = "Show which sides of a token are connected.")
   static final class Status extends Base {
-    @Parameters(paramLabel = "TOKEN")
-    String token;
+    @Mixin
+    TokenArgument token;
 
     @Override
     JsonObject perform() throws RelayHttp.Failure {
-      return RelayHttp.call(relay.base(), "GET", "/api/v1/pair/" + token, null, null);
+      return RelayHttp.call(relay.base(), "GET", "/api/v1/pair/" + token.value(), null, null);
     }
 
     @Override
@@ -185,12 +185,12 @@ final class TokenCommand implements Runnable {
 
   @Command(name = "usage", mixinStandardHelpOptions = true, description = "Show a token's usage and limits.")
   static final class Usage extends Base {
-    @Parameters(paramLabel = "TOKEN")
-    String token;
+    @Mixin
+    TokenArgument token;
 
     @Override
     JsonObject perform() throws RelayHttp.Failure {
-      return RelayHttp.call(relay.base(), "GET", "/api/v1/pair/" + token + "/usage", null, null);
+      return RelayHttp.call(relay.base(), "GET", "/api/v1/pair/" + token.value() + "/usage", null, null);
     }
 
     @Override

@@ -61,6 +61,7 @@ public final class RelayClient implements AutoCloseable {
   private final KeyAgreement e2e;
   private final PeerInbox inbox;
   private final Heartbeat heartbeat;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
   private final WaitingSends waiting = new WaitingSends(MAX_WAITING);
 
   private RelayClient(Vertx vertx, boolean ownsVertx, ClientOptions options, RelayListener listener) {
@@ -176,7 +177,9 @@ public final class RelayClient implements AutoCloseable {
     if (stopped) return;
     sockets.connect(new WebSocketConnectOptions().setAbsoluteURI(options.webSocketUrl())).onComplete(ar -> {
       if (ar.failed()) {
-        reconnectLater(-1, "cannot connect: " + ar.cause().getMessage());
+        Throwable why = ar.cause();
+        reconnectLater(-1, "cannot connect to " + options.webSocketUrl() + ": "
+            + (why.getMessage() != null ? why.getMessage() : why.getClass().getSimpleName()));
         return;
       }
       if (stopped) {
@@ -304,6 +307,7 @@ public final class RelayClient implements AutoCloseable {
   /** Closes the connection for good (no reconnect). A Vert.x instance the client owns is closed by {@link #close()}. */
   public Future<Void> stop() {
     Promise<Void> done = Promise.promise();
+    if (closed.get()) return Future.succeededFuture(); // its Vert.x is gone: nothing left to stop
     context.runOnContext(v -> {
       stopped = true;
       heartbeat.stop();
@@ -317,8 +321,10 @@ public final class RelayClient implements AutoCloseable {
   /** Stops the client and waits for it; then closes its own Vert.x instance, if it has one. Blocking. */
   @Override
   public void close() {
+    if (closed.get()) return; // idempotent: an app and its shutdown hook may both close
     try {
       stop().toCompletionStage().toCompletableFuture().get(15, java.util.concurrent.TimeUnit.SECONDS);
+      closed.set(true);
       if (ownsVertx) vertx.close().toCompletionStage().toCompletableFuture().get(15, java.util.concurrent.TimeUnit.SECONDS);
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
       // closing anyway: nothing useful to report to a caller that is done with the client

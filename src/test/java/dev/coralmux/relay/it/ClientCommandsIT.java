@@ -151,6 +151,37 @@ class ClientCommandsIT {
   }
 
   @Test
+  void everyTokenCommandTakesTheTokenTheSameWaysAndErrorsAreOneClearLine() throws Exception {
+    String token = createToken();
+    // As an argument, with --token, or from RELAY_TOKEN — as the README says for every command.
+    for (JarCommand.Result r : List.of(JarCommand.run(env, "token", "status", token),
+        JarCommand.run(env, "token", "status", "--token", token),
+        JarCommand.run(with(token), "token", "usage"))) {
+      assertEquals(0, r.exitCode(), r.stderr());
+      assertTrue(r.stdout().contains("phone: offline") || r.stdout().contains("today:"), r.stdout());
+    }
+    // The WebSocket URL the banner prints works as --relay too.
+    JarCommand.Result viaWs = JarCommand.run(Map.of("RELAY_ADMIN_KEY", ADMIN_KEY), "token", "create",
+        "--relay", "ws://127.0.0.1:" + relay.port + "/ws");
+    assertEquals(0, viaWs.exitCode(), viaWs.stderr());
+    // Wrong token, no relay: one line each, non-zero exit, never a stack trace.
+    String wrong = "oc_pair_" + "0".repeat(40);
+    JarCommand.Result agent = JarCommand.run(with(wrong), "agent", "--echo");
+    assertEquals(1, agent.exitCode());
+    assertTrue(agent.stderr().contains("UNAUTHORIZED"), agent.stderr());
+    JarCommand.Result nowhere = JarCommand.run(Map.of("RELAY_URL", "http://127.0.0.1:1", "RELAY_TOKEN", wrong),
+        "chat", "--message", "hi", "--timeout", "5");
+    assertEquals(1, nowhere.exitCode());
+    assertTrue(nowhere.stderr().contains("UNREACHABLE") && nowhere.stderr().contains("127.0.0.1:1"), nowhere.stderr());
+    JarCommand.Result noToken = JarCommand.run(Map.of("RELAY_URL", relay.httpUrl()), "token", "status");
+    assertEquals(1, noToken.exitCode());
+    assertTrue(noToken.stderr().contains("--token"), noToken.stderr());
+    for (JarCommand.Result r : List.of(agent, nowhere, noToken, viaWs)) {
+      assertFalse(r.stderr().contains("Exception") || r.stderr().contains("\tat "), "no stack trace: " + r.stderr());
+    }
+  }
+
+  @Test
   void helpReadsWell() throws Exception {
     JarCommand.Result help = JarCommand.run(Map.of(), "--help");
     assertEquals(0, help.exitCode());
