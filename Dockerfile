@@ -18,5 +18,8 @@ ENV RELAY_DATA_DIR=/data \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -XX:+UseG1GC"
 # 8080: WebSocket + HTTP API; 5701: Hazelcast (cluster mode).
 EXPOSE 8080 5701
+# Tokens, usage, the admin key and the invite secret live here: keep it on a volume
+# (docker run -v coralmux-data:/data …), or they vanish with the container.
+VOLUME ["/data"]
 ENTRYPOINT ["java", "-jar", "/app/coralmux-relay.jar"]
 CMD ["serve"]

@@ -66,6 +66,7 @@ public record ClusterConfig(
     ConfigSection k8s = hz.section("kubernetes");
     boolean kubernetes = k8s.bool("enabled", false);
     String serviceDns = k8s.string("service_dns", "");
+    String serviceName = k8s.string("service_name", "");
     k8s.rejectUnknownKeys();
     hz.rejectUnknownKeys();
     ConfigSection redis = root.section("redis");
@@ -103,6 +104,17 @@ public record ClusterConfig(
     }
     if (type.equals("sentinel") && master.isEmpty()) {
       problems.add("cluster.redis.master_name: required when cluster.redis.type is sentinel");
+    }
+    // The headless Service's DNS name from its name and the pod's own namespace (Downward API
+    // POD_NAMESPACE), so deploying into another namespace cannot split the replicas silently.
+    if (kubernetes && serviceDns.isEmpty() && !serviceName.isEmpty()) {
+      String namespace = env.getOrDefault("POD_NAMESPACE", "");
+      if (namespace.isEmpty()) {
+        problems.add("cluster.hazelcast.kubernetes.service_name: needs POD_NAMESPACE (set it from metadata.namespace), "
+            + "or give service_dns");
+      } else {
+        serviceDns = serviceName + "." + namespace + ".svc.cluster.local";
+      }
     }
     if (kubernetes && !members.isEmpty()) {
       problems.add("cluster.hazelcast: members and kubernetes discovery are exclusive; choose one");

@@ -97,12 +97,22 @@ class DeploymentManifestsTest {
   void configMapHoldsValidConfigWhosePortsMatchTheContainer() {
     Map<String, Object> data = at(get("ConfigMap/coralmux-conf"), "data");
     RelayConfig relay = ConfigLoader.fromJson(new JsonObject((String) data.get("relay.json")), Map.of());
-    ClusterConfig cluster = ClusterConfig.fromJson(new JsonObject((String) data.get("cluster.json")), Map.of());
+    // Read as a pod would: the Deployment gives POD_NAMESPACE from metadata.namespace.
+    List<Map<String, Object>> env = at(container(), "env");
+    assertTrue(env.stream().anyMatch(e -> "POD_NAMESPACE".equals(e.get("name"))
+        && "metadata.namespace".equals(at(e, "valueFrom", "fieldRef", "fieldPath"))), "POD_NAMESPACE from the Downward API");
+    ClusterConfig cluster = ClusterConfig.fromJson(new JsonObject((String) data.get("cluster.json")),
+        Map.of("POD_NAMESPACE", "team-b"));
     assertEquals(relay.port(), containerPort("http"));
     assertEquals(relay.metrics().port(), containerPort("metrics"));
     assertEquals(cluster.hazelcastPort(), containerPort("hazelcast"));
     assertTrue(cluster.enabled() && cluster.kubernetes());
-    assertTrue(cluster.kubernetesServiceDns().startsWith("coralmux-hazelcast.coralmux."), "DNS discovery uses the headless service");
+    // Any namespace works: the discovery name follows the pod's own, never a hard-coded one.
+    assertEquals("coralmux-hazelcast.team-b.svc.cluster.local", cluster.kubernetesServiceDns());
+    assertTrue(((String) data.get("cluster.json")).indexOf("svc.cluster.local") < 0, "no namespace is hard-coded");
+    // A StatefulSet's serviceName must name a headless Service.
+    String redisService = at(get("StatefulSet/coralmux-redis"), "spec", "serviceName");
+    assertEquals("None", at(get("Service/" + redisService), "spec", "clusterIP"));
     assertEquals(cluster.hazelcastPort(), (int) at(get("Service/coralmux-hazelcast"), "spec", "ports", "0", "port"));
     assertEquals("http", at(get("Service/coralmux-relay"), "spec", "ports", "0", "targetPort"));
     assertTrue(cluster.redisEndpoints().get(0).contains(name(get("Service/coralmux-redis"))));
@@ -158,6 +168,7 @@ class DeploymentManifestsTest {
 
   @Test
   void dockerfileUsesTheJarTheBuildMakesAndTheConfPathsTheRelayReads() throws Exception {
+    assertTrue(Files.readString(Path.of("Dockerfile")).contains("VOLUME [\"/data\"]"), "the data directory is a volume");
     String docker = Files.readString(Path.of("Dockerfile"));
     String finalName = Files.readString(Path.of("pom.xml")).replaceAll("(?s).*<finalName>([^<]+)</finalName>.*", "$1");
     assertTrue(docker.contains("/src/target/" + finalName + ".jar /app/" + finalName + ".jar"), "COPY of the built jar");
