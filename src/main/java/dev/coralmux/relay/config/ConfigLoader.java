@@ -29,8 +29,21 @@ public final class ConfigLoader {
 
   /** Builds the configuration from a parsed file and the environment. */
   public static RelayConfig fromJson(JsonObject json, Map<String, String> env) {
-    List<String> problems = new ArrayList<>();
-    ConfigSection root = new ConfigSection(json, "", problems);
+    return read(new ConfigSection(json, "", new ArrayList<>()), env);
+  }
+
+  /**
+   * Every key the relay reads from {@code conf/relay.json}, qualified ({@code websocket.compression}),
+   * sections included: what {@code docs/configuration.md} must list.
+   */
+  public static java.util.Set<String> keys() {
+    ConfigSection root = new ConfigSection(new JsonObject(), "", new ArrayList<>());
+    read(root, Map.of());
+    return root.keysRead();
+  }
+
+  private static RelayConfig read(ConfigSection root, Map<String, String> env) {
+    List<String> problems = root.problems();
 
     String host = root.string("host", "0.0.0.0");
     int port = root.integer("port", 8080, 0, 65535);

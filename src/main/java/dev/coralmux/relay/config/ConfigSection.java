@@ -17,11 +17,26 @@ final class ConfigSection {
   private final String path;
   private final List<String> problems;
   private final Set<String> known = new HashSet<>();
+  private final Set<String> everyKey; // every key any section read, qualified (for the docs check)
 
   ConfigSection(JsonObject json, String path, List<String> problems) {
+    this(json, path, problems, new java.util.TreeSet<>());
+  }
+
+  private ConfigSection(JsonObject json, String path, List<String> problems, Set<String> everyKey) {
     this.json = json == null ? new JsonObject() : json;
     this.path = path;
     this.problems = problems;
+    this.everyKey = everyKey;
+  }
+
+  List<String> problems() {
+    return problems;
+  }
+
+  /** Every key read so far through this section and its subsections, qualified ({@code websocket.compression}). */
+  Set<String> keysRead() {
+    return everyKey;
   }
 
   String string(String key, String def) {
@@ -80,7 +95,7 @@ final class ConfigSection {
       problem(key, "expected an object, got " + describe(v));
       v = null;
     }
-    return new ConfigSection((JsonObject) v, qualify(key), problems);
+    return new ConfigSection((JsonObject) v, qualify(key), problems, everyKey);
   }
 
   /** Reports keys that no read asked for: typos must not be silently ignored. */
@@ -98,6 +113,7 @@ final class ConfigSection {
 
   private Object take(String key) {
     known.add(key);
+    everyKey.add(qualify(key));
     return json.getValue(key);
   }
 
