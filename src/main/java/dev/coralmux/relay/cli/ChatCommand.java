@@ -90,6 +90,7 @@ final class ChatCommand implements Callable<Integer> {
 
       @Override
       public void onRelayError(RelayError e) {
+        if (e.code().equals("E2E_MISMATCH")) ready.completeExceptionally(new IllegalStateException(e.code() + ": " + e.message()));
         pending.complete(new Reply(null, e.code(), e.message()));
       }
 

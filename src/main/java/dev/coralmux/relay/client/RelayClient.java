@@ -24,7 +24,7 @@ import java.util.UUID;
  *       public void onMessage(RelayMessage m) { ... }
  *     });
  * agent.connected().toCompletionStage().toCompletableFuture().join();
- * agent.sendStream("Hello", 1);
+ * agent.replyStream().done("Hello");
  * }</pre>
  *
  * <p>All state lives on one Vert.x context; every public method may be called from any thread and
@@ -34,8 +34,8 @@ import java.util.UUID;
  * sends {@code key_exchange} when its peer is online; it answers each new peer key with its own,
  * so either side reconnecting re-keys both. Payloads are encrypted as {@code {enc, ciphertext,
  * nonce}}; while no key is agreed, sends wait (briefly, bounded) rather than go out in plaintext.
- * A plaintext message from the peer (anything but {@code key_exchange}) is never delivered: it is
- * reported as {@link RelayError} {@code E2E_PLAINTEXT} (see {@link PeerInbox}).
+ * Plaintext from the peer is never delivered ({@code E2E_PLAINTEXT}, see {@link PeerInbox}); a peer
+ * that does not encrypt at all is reported as {@code E2E_MISMATCH} (see {@link KeyExchangeWatch}).
  */
 public final class RelayClient implements AutoCloseable {
   /** Codes after which reconnecting cannot help. */
@@ -44,6 +44,8 @@ public final class RelayClient implements AutoCloseable {
   private static final int CLOSE_AUTH = 4401;
   private static final int MAX_WAITING = 256;
   private static final long SEND_WAIT_MS = 15_000;
+  /** How long an online peer may take to answer our key before it is said not to encrypt. */
+  private static final long KEY_WAIT_MS = 5_000;
 
   private final Vertx vertx;
   private final boolean ownsVertx;
@@ -61,6 +63,7 @@ public final class RelayClient implements AutoCloseable {
   private final KeyAgreement e2e;
   private final PeerInbox inbox;
   private final Heartbeat heartbeat;
+  private final KeyExchangeWatch keyWatch;
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
   private final WaitingSends waiting = new WaitingSends(MAX_WAITING);
 
@@ -76,6 +79,10 @@ public final class RelayClient implements AutoCloseable {
     this.e2e = new KeyAgreement(options.e2e());
     this.inbox = new PeerInbox(e2e, listener);
     this.heartbeat = new Heartbeat(vertx, options.pingInterval(), options.pongTimeout());
+    this.keyWatch = new KeyExchangeWatch(vertx, KEY_WAIT_MS, message -> {
+      listener.onRelayError(new RelayError("E2E_MISMATCH", message, null, -1));
+      waiting.failAll("E2E_MISMATCH", message);
+    });
   }
 
   /** Starts a client on its own small Vert.x instance (closed with the client). */
@@ -152,6 +159,8 @@ public final class RelayClient implements AutoCloseable {
     if (!authenticated || ws == null || (needsKey && !e2e.agreed())) {
       if (authenticated && needsKey && !peerOnline) {
         out.sent().fail(new RelayException("PEER_OFFLINE", "the peer is not connected; nothing to encrypt for"));
+      } else if (needsKey && keyWatch.mismatched()) {
+        out.sent().fail(new RelayException("E2E_MISMATCH", "the peer does not encrypt end to end"));
       } else if (!waiting.offer(out)) {
         out.sent().fail(new RelayException("NOT_READY", "too many messages waiting for the connection or key exchange"));
       } else {
@@ -205,6 +214,7 @@ public final class RelayClient implements AutoCloseable {
     authenticated = false;
     peerOnline = false;
     e2e.forgetPeer();
+    keyWatch.reset();
     heartbeat.stop();
     if (code == CLOSE_REPLACED || (code == CLOSE_AUTH && reason.contains("revoked"))) stopped = true;
     if (stopped) {
@@ -277,6 +287,7 @@ public final class RelayClient implements AutoCloseable {
   private void onStatus(boolean online) {
     peerOnline = online;
     e2e.forgetPeer(); // a peer that (re)appears has a new key; one that left has none
+    keyWatch.reset();
     listener.onPeerStatus(online);
     if (online) offerKey();
     else waiting.failAll("PEER_OFFLINE", "the peer disconnected");
@@ -287,9 +298,14 @@ public final class RelayClient implements AutoCloseable {
     if (own == null || ws == null) return;
     sendOnContext(new WaitingSends.Outgoing(MessageTypes.KEY_EXCHANGE, new JsonObject().put("pubkey", own),
         Promise.promise(), Long.MAX_VALUE));
+    if (peerOnline && !e2e.agreed()) keyWatch.expectKey();
   }
 
   private void onPeerKey(String pubkey) {
+    if (!options.e2e()) {
+      keyWatch.peerEncrypts();
+      return;
+    }
     try {
       if (!e2e.acceptPeerKey(pubkey)) return;
     } catch (IllegalArgumentException e) {
@@ -297,12 +313,11 @@ public final class RelayClient implements AutoCloseable {
       return;
     }
     peerOnline = true;
+    keyWatch.keyArrived();
     offerKey(); // answer every new peer key, so a peer that reconnected gets ours too
     listener.onEncrypted();
     flushWaiting();
   }
-
-  // ---------------------------------------------------------------- shutdown
 
   /** Closes the connection for good (no reconnect). A Vert.x instance the client owns is closed by {@link #close()}. */
   public Future<Void> stop() {
@@ -326,8 +341,7 @@ public final class RelayClient implements AutoCloseable {
       stop().toCompletionStage().toCompletableFuture().get(15, java.util.concurrent.TimeUnit.SECONDS);
       closed.set(true);
       if (ownsVertx) vertx.close().toCompletionStage().toCompletableFuture().get(15, java.util.concurrent.TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      // closing anyway: nothing useful to report to a caller that is done with the client
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) { // closing anyway
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

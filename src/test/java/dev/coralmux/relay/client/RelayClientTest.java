@@ -245,4 +245,34 @@ class RelayClientTest {
       }
     }
   }
+  @Test
+  void eachSideIsToldPlainlyWhenOnlyOneEncrypts() throws Exception {
+    try (TestRelay relay = TestRelay.start()) {
+      String token = relay.createToken();
+      // This side encrypts, the agent (a plain v1 client) does not: told within seconds, and a
+      // send fails with the same reason instead of waiting out its 15 s.
+      Recorder phoneSaw = new Recorder();
+      try (dev.coralmux.relay.support.WsClient agent = dev.coralmux.relay.support.WsClient.auth(relay.wsUrl(), token, "agent");
+           RelayClient phone = RelayClient.start(opts(relay, token, Role.PHONE), phoneSaw)) {
+        await(phone.connected());
+        RelayError e = phoneSaw.nextError();
+        assertEquals("E2E_MISMATCH", e.code());
+        assertTrue(e.message().contains("does not encrypt"), e.message());
+        ExecutionException refused = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+            () -> phone.sendChat("hi").toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS));
+        assertTrue(refused.getCause().getMessage().contains("does not encrypt"), refused.getCause().getMessage());
+      }
+      // This side does not encrypt, the peer does: its key_exchange tells us at once.
+      Recorder plainSaw = new Recorder();
+      try (dev.coralmux.relay.support.WsClient agent = dev.coralmux.relay.support.WsClient.auth(relay.wsUrl(), token, "agent");
+           RelayClient phone = RelayClient.start(opts(relay, token, Role.PHONE).withE2e(false), plainSaw)) {
+        await(phone.connected());
+        agent.send(dev.coralmux.relay.support.Envelopes.of("key_exchange",
+            new JsonObject().put("pubkey", E2eCrypto.KeyPair.generate().publicKeyBase64())));
+        RelayError e = plainSaw.nextError();
+        assertEquals("E2E_MISMATCH", e.code());
+        assertTrue(e.message().contains("turn encryption on here"), e.message());
+      }
+    }
+  }
 }
