@@ -47,6 +47,11 @@ public final class ExternalTools {
     return null; // not reached
   }
 
+  /** A precondition of the machine (not a tool): the same rule, skip loudly here, fail in CI. */
+  public static void requireThat(boolean holds, String why) {
+    if (!holds) missing(why);
+  }
+
   private static void missing(String why) {
     if ("1".equals(System.getenv("CORALMUX_REQUIRE_TOOLS"))) throw new AssertionError(why + " — required in CI");
     System.err.println("\n*** SKIPPED: " + why + ". CI installs it. ***\n");
