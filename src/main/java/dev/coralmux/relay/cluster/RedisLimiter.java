@@ -69,6 +69,7 @@ public final class RedisLimiter implements Limiter {
 
   private Decision decideLocally(String hash, RateClass rate, Limits limits, long bytes, String dayKey, String monthKey) {
     Decision d = fallback.decide(hash, rate, limits, bytes);
+    if (d.allowed()) metrics.decidedLocally(bytes); // exported: the overshoot an outage allows is visible
     if (d.allowed() && bytes > 0) {
       unreconciled.merge(dayKey, bytes, Long::sum);
       unreconciled.merge(monthKey, bytes, Long::sum);
@@ -130,9 +131,12 @@ public final class RedisLimiter implements Limiter {
       return Future.succeededFuture();
     }
     List<Future<Void>> writes = new ArrayList<>();
+    long[] total = {0, 0}; // bytes, counters
     for (String key : unreconciled.keySet()) {
       Long bytes = unreconciled.remove(key);
       if (bytes == null) continue;
+      total[0] += key.contains("}:m:") ? 0 : bytes; // each byte is in a day and a month counter: count it once
+      total[1]++;
       long now = System.currentTimeMillis();
       long ttl = key.contains("}:m:") ? UtcPeriods.millisToMonthEnd(now) : UtcPeriods.millisToDayEnd(now);
       writes.add(redis.send(Request.cmd(Command.INCRBY).arg(key).arg(bytes))
@@ -141,7 +145,8 @@ public final class RedisLimiter implements Limiter {
           .onFailure(e -> unreconciled.merge(key, bytes, Long::sum))); // retried next round
     }
     return Future.join(writes).<Void>mapEmpty().onSuccess(v -> {
-      LOG.info("usage counted during a Redis outage has been added to Redis");
+      LOG.info("usage counted locally during a Redis outage added to Redis: " + total[0] + " bytes over "
+          + total[1] + " counters (a token may end above its quota by what one node allowed meanwhile)");
       redisUp();
     });
   }

@@ -39,6 +39,8 @@ public final class RelayMetrics {
   private final LongAdder redisFailures = new LongAdder();
   private final LongAdder limiterErrors = new LongAdder();
   private final LongAdder pairedPhones = new LongAdder();
+  private final LongAdder localMessages = new LongAdder();
+  private final LongAdder localBytes = new LongAdder();
 
   public RelayMetrics() {
     for (DropReason r : DropReason.values()) {
@@ -63,6 +65,10 @@ public final class RelayMetrics {
     FunctionCounter.builder("coralmux_slow_consumers_closed", slowConsumersClosed, LongAdder::sum).register(registry);
     FunctionCounter.builder("coralmux_redis_failures", redisFailures, LongAdder::sum)
         .description("Redis calls that failed or timed out").register(registry);
+    FunctionCounter.builder("coralmux_limits_decided_locally_messages", localMessages, LongAdder::sum)
+        .description("Messages allowed by this node's own limits while Redis did not answer").register(registry);
+    FunctionCounter.builder("coralmux_limits_decided_locally_bytes", localBytes, LongAdder::sum).baseUnit("bytes")
+        .description("Quota bytes allowed by this node's own limits while Redis did not answer").register(registry);
     FunctionCounter.builder("coralmux_limiter_errors", limiterErrors, LongAdder::sum)
         .description("Limit checks that failed and were decided by limits.on_limiter_error").register(registry);
     FunctionCounter.builder("coralmux_invite_failures", inviteFailures, LongAdder::sum)
@@ -182,6 +188,12 @@ public final class RelayMetrics {
   }
 
   /** A Redis call failed or timed out and the node fell back to its local view. */
+  /** A message allowed on this node's own limits during a Redis outage (bytes 0 for one not forwarded). */
+  public void decidedLocally(long bytes) {
+    localMessages.increment();
+    localBytes.add(bytes);
+  }
+
   /** A phone connection on this node gained (+1) or lost (-1) a live peer. */
   public void pairedPhone(int delta) {
     pairedPhones.add(delta);
@@ -225,6 +237,7 @@ public final class RelayMetrics {
         .put("relay_errors_not_sent", relayErrorsNotSent.sum())
         .put("slow_consumers_closed", slowConsumersClosed.sum())
         .put("redis_failures", redisFailures.sum())
-        .put("limiter_errors", limiterErrors.sum());
+        .put("limiter_errors", limiterErrors.sum())
+        .put("decided_locally", new JsonObject().put("messages", localMessages.sum()).put("bytes", localBytes.sum()));
   }
 }

@@ -52,6 +52,9 @@ class RedisOutageTest {
             assertEquals(4401, newcomer.awaitClose());
           }
           assertTrue(a.health().getLong("redis_failures") > 0);
+          // What the node let through on its own limits is exported, not silent.
+          JsonObject local = a.health().getJsonObject("decided_locally");
+          assertTrue(local.getLong("messages") >= 4 && local.getLong("bytes") >= sent - sent / 5, local::encode);
 
           redis.resume();
           long expected = before + sent;
