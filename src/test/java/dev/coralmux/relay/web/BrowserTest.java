@@ -235,6 +235,24 @@ class BrowserTest {
     }
   }
 
+  @Test
+  void chatPageSaysPlainlyWhenTheAgentDoesNotEncrypt() throws Exception {
+    try (TestRelay relay = TestRelay.start()) {
+      String token = relay.createToken();
+      WsClient agent = WsClient.auth(relay.wsUrl(), token, "agent"); // a v1 agent without E2E
+      driver.get(relay.httpUrl() + "/chat");
+      driver.findElement(By.id("pair-input")).sendKeys(token);
+      driver.findElement(By.id("pair")).click();
+      nextOfType(agent, "key_exchange"); // the page offers its key; this agent never answers
+      waitUpTo(30).until(d -> warnings().size() == 1);
+      screenshot("chat-agent-does-not-encrypt.png");
+      assertTrue(warnings().get(0).getText().contains("does not encrypt"), warnings().get(0).getText());
+      assertEquals("agent does not encrypt", text("e2e"));
+      assertFalse(driver.findElement(By.id("send")).isEnabled(), "nothing is sent in plaintext");
+      agent.close();
+    }
+  }
+
   private static List<org.openqa.selenium.WebElement> warnings() {
     return driver.findElements(By.cssSelector(".msg.warning"));
   }
