@@ -12,19 +12,12 @@ ROUNDS=${ROUNDS:-2}
 export RELAY_ADMIN_KEY=bench-admin-key-not-for-production
 OUT=target/bench-compare; rm -rf "$OUT"; mkdir -p "$OUT"
 B="taskset -c 1 java -jar target/coralmux-relay-bench.jar --relay http://127.0.0.1:8080"
-if (exec 3<>/dev/tcp/127.0.0.1/8080) 2>/dev/null; then echo "port 8080 is taken: stop what listens there first"; exit 1; fi
+. scripts/lib/pinned-relay.sh
 run() { # label jar round
-  rm -rf target/bench/data
-  taskset -c 0 java -jar "$2" serve --config conf/bench.json > "$OUT/$1-$3.log" 2>&1 &
-  local relay=$!
-  trap "kill $relay 2>/dev/null || true" EXIT # never leave a relay behind, even when a step fails
-  until (exec 3<>/dev/tcp/127.0.0.1/8080) 2>/dev/null; do
-    kill -0 $relay 2>/dev/null || { echo "relay $1 died:"; tail -20 "$OUT/$1-$3.log"; exit 1; }
-    sleep 0.2
-  done
+  start_relay "$2" conf/bench.json "$OUT/$1-$3.log"
   $B --out "$OUT/$1.json" throughput --pairs 100 --inflight 10 --size 1024 --duration 10
   $B --out "$OUT/$1.json" latency --pairs 1000 --size 1024 --rates 2000,10000 --duration 10
-  kill $relay; wait $relay 2>/dev/null || true
+  stop_relay
 }
 for r in $(seq 1 "$ROUNDS"); do
   for arg in "$@"; do run "${arg%%=*}" "${arg#*=}" "$r"; done

@@ -14,20 +14,13 @@ import json, sys
 c = json.load(open(sys.argv[1])); c.setdefault("websocket", {})["compression"] = True
 json.dump(c, open(sys.argv[2], "w"), indent=2)
 PY
-if (exec 3<>/dev/tcp/127.0.0.1/8080) 2>/dev/null; then echo "port 8080 is taken: stop what listens there first"; exit 1; fi
+. scripts/lib/pinned-relay.sh
 run() { # label relay-conf bench-flags
-  rm -rf target/bench/data
-  taskset -c 0 java -jar target/coralmux-relay.jar serve --config "$2" > "$OUT/$1.log" 2>&1 &
-  local relay=$!
-  trap "kill $relay 2>/dev/null || true" EXIT # never leave a relay behind, even when a step fails
-  until (exec 3<>/dev/tcp/127.0.0.1/8080) 2>/dev/null; do
-    kill -0 $relay 2>/dev/null || { echo "relay $1 died:"; tail -20 "$OUT/$1.log"; exit 1; }
-    sleep 0.2
-  done
+  start_relay target/coralmux-relay.jar "$2" "$OUT/$1.log"
   local B="taskset -c 1 java -jar target/coralmux-relay-bench.jar --relay http://127.0.0.1:8080 --out $OUT/$1.json $3"
-  $B idle --connections "$N" --relay-pid $relay
+  $B idle --connections "$N" --relay-pid $RELAY
   $B throughput --pairs 100 --inflight 10 --size 1024 --duration 10
-  kill $relay; wait $relay 2>/dev/null || true
+  stop_relay
 }
 run relay-off_client-plain conf/bench.json ""
 run relay-off_client-deflate conf/bench.json "--deflate"

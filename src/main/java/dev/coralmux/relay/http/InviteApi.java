@@ -64,18 +64,14 @@ final class InviteApi {
       ApiError.badRequest(ctx, "token: a pairing token is required");
       return;
     }
-    store.find(Tokens.hash(token)).onSuccess(record -> {
-      if (record == null || record.expired(System.currentTimeMillis())) {
-        ApiError.notFound(ctx, "no such token");
-        return;
-      }
+    LiveToken.find(ctx, store, token, record -> {
       String code = InviteCodes.generate();
       long ttl = config.invite().ttlMs();
       invites.put(record.hash(), keys.hash(code), keys.seal(code, token), ttl, config.invite().maxLivePerToken())
           .onSuccess(v -> TokenApi.json(ctx, 201, new JsonObject().put("code", code)
               .put("expires_at", Instant.ofEpochMilli(System.currentTimeMillis() + ttl).toString())))
           .onFailure(e -> ApiError.send(ctx, 503, "SERVICE_UNAVAILABLE", "cannot store the invite right now"));
-    }).onFailure(e -> ApiError.internal(ctx));
+    });
   }
 
   /** POST /api/v1/invite/{code}: 200 {"token"} once; 404 for unknown, used or expired codes. */

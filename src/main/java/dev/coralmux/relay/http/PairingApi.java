@@ -2,7 +2,6 @@ package dev.coralmux.relay.http;
 
 import dev.coralmux.relay.config.RelayConfig;
 import dev.coralmux.relay.store.TokenStore;
-import dev.coralmux.relay.store.Tokens;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -58,18 +57,10 @@ final class PairingApi {
     }
     String base = ((LinkBase.Base) d).url();
     String token = ctx.pathParam("token");
-    if (!Tokens.wellFormed(token)) {
-      ApiError.notFound(ctx, "no such token");
-      return;
-    }
-    store.find(Tokens.hash(token)).onSuccess(r -> {
-      if (r == null || r.expired(System.currentTimeMillis())) {
-        ApiError.notFound(ctx, "no such token");
-        return;
-      }
+    LiveToken.find(ctx, store, token, r -> {
       String relay = PairingLink.webSocketUrl(base);
       then.handle(PairingLink.of(relay, token), relay);
-    }).onFailure(e -> ApiError.internal(ctx));
+    });
   }
 
   private static LinkBase.Request requestOf(RoutingContext ctx) {

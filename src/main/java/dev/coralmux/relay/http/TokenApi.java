@@ -153,15 +153,7 @@ final class TokenApi {
   }
 
   private void withToken(RoutingContext ctx, java.util.function.Consumer<TokenRecord> then) {
-    String token = ctx.pathParam("token");
-    if (!Tokens.wellFormed(token)) {
-      ApiError.notFound(ctx, "no such token");
-      return;
-    }
-    store.find(Tokens.hash(token)).onSuccess(r -> {
-      if (r == null || r.expired(System.currentTimeMillis())) ApiError.notFound(ctx, "no such token");
-      else then.accept(r);
-    }).onFailure(e -> ApiError.internal(ctx));
+    LiveToken.find(ctx, store, ctx.pathParam("token"), then);
   }
 
   private Future<JsonObject> presence(String hash) {

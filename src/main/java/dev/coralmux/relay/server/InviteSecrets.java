@@ -2,14 +2,8 @@ package dev.coralmux.relay.server;
 
 import dev.coralmux.relay.config.ConfigException;
 import dev.coralmux.relay.config.Secrets;
-import dev.coralmux.relay.store.AtomicFiles;
-import dev.coralmux.relay.store.StoreException;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -34,21 +28,6 @@ final class InviteSecrets {
 
   static byte[] standalone(String configured, Path dataDir) {
     if (!configured.isEmpty()) return configured.getBytes(StandardCharsets.UTF_8);
-    Path file = dataDir.resolve(FILE);
-    try {
-      if (Files.exists(file)) {
-        String secret = Files.readString(file, StandardCharsets.UTF_8).trim();
-        String problem = Secrets.problem(secret.isEmpty() ? "-" : secret, Secrets.MIN_INVITE_SECRET);
-        if (problem != null) throw new ConfigException(List.of(file + ": " + problem + " (or delete it to generate one)"));
-        return secret.getBytes(StandardCharsets.UTF_8);
-      }
-      byte[] bytes = new byte[32];
-      new SecureRandom().nextBytes(bytes);
-      String secret = HexFormat.of().formatHex(bytes);
-      AtomicFiles.write(file, (secret + "\n").getBytes(StandardCharsets.UTF_8));
-      return secret.getBytes(StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new StoreException("cannot read or write " + file + ": " + e.getMessage(), e);
-    }
+    return SecretFile.readOrGenerate(dataDir.resolve(FILE), Secrets.MIN_INVITE_SECRET).value().getBytes(StandardCharsets.UTF_8);
   }
 }
