@@ -36,6 +36,19 @@ public final class RedisKeys {
     return "cm:{" + hash + "}:m:" + monthKey;
   }
 
+  /** A direction's history (named by its reader): its state (sequence, bytes, cursor), messages and ids. */
+  public static String historyMeta(String hash, String reader) {
+    return "cm:{" + hash + "}:hist:" + reader + ":meta";
+  }
+
+  public static String historyStream(String hash, String reader) {
+    return "cm:{" + hash + "}:hist:" + reader + ":log";
+  }
+
+  public static String historyIds(String hash, String reader) {
+    return "cm:{" + hash + "}:hist:" + reader + ":ids";
+  }
+
   public static String invite(String codeHash) {
     return "cm:invite:" + codeHash;
   }

@@ -1,5 +1,6 @@
 package dev.coralmux.relay.cluster;
 
+import dev.coralmux.relay.history.Keep;
 import dev.coralmux.relay.limits.Decision;
 import dev.coralmux.relay.limits.Limiter;
 import dev.coralmux.relay.limits.Limits;
@@ -30,6 +31,7 @@ import java.util.logging.Logger;
 public final class RedisLimiter implements Limiter {
   private static final Logger LOG = Logger.getLogger(RedisLimiter.class.getName());
   private static final RedisScripts.Script LIMIT = RedisScripts.Script.load("limit");
+  private static final RedisScripts.Script LIMIT_KEEP = RedisScripts.Script.load("limit_keep");
   private static final RedisScripts.Script REFUND = RedisScripts.Script.load("refund");
 
   private final RedisScripts redis;
@@ -59,6 +61,42 @@ public final class RedisLimiter implements Limiter {
             limits.monthlyBytes(),
             UtcPeriods.millisToDayEnd(now), UtcPeriods.millisToMonthEnd(now))
         .map(RedisLimiter::decode)
+        .recover(e -> {
+          metrics.redisFailure();
+          if (redisDownUntil == 0) LOG.warning("Redis does not answer (" + e.getMessage() + "); deciding limits locally");
+          redisDownUntil = System.currentTimeMillis() + RETRY_AFTER_FAILURE_MS;
+          return Future.succeededFuture(decideLocally(hash, rate, limits, bytes, dayKey, monthKey));
+        });
+  }
+
+  /**
+   * The limit check and keeping the message in the history, in one script call. While Redis does
+   * not answer the message is decided locally and not kept (it is forwarded as in v1).
+   */
+  @Override
+  public Future<Decision> check(String hash, RateClass rate, Limits limits, long bytes, Keep keep) {
+    if (keep == null) return check(hash, rate, limits, bytes);
+    long now = System.currentTimeMillis();
+    String dayKey = RedisKeys.day(hash, UtcPeriods.dayKey(now));
+    String monthKey = RedisKeys.month(hash, UtcPeriods.monthKey(now));
+    if (now < redisDownUntil) {
+      return Future.succeededFuture(decideLocally(hash, rate, limits, bytes, dayKey, monthKey));
+    }
+    String r = keep.reader().wire();
+    String[] keys = {RedisKeys.rate(hash, rate), dayKey, monthKey, RedisKeys.historyMeta(hash, r),
+        RedisKeys.historyStream(hash, r), RedisKeys.historyIds(hash, r)};
+    return redis.run(LIMIT_KEEP, keys, limits.perMinute(rate), limits.burst(rate), now, bytes, limits.dailyBytes(),
+            limits.monthlyBytes(), UtcPeriods.millisToDayEnd(now), UtcPeriods.millisToMonthEnd(now),
+            keep.messageId(), keep.frame(), RedisHistory.senderField(keep.sender(), keep.wantsAck()),
+            keep.wantsAck() ? 1 : 0, keep.bounds().maxMessages(), keep.bounds().maxBytes(), keep.bounds().ttlMs())
+        .map(resp -> {
+          Decision d = decode(resp);
+          if (!d.allowed()) return d;
+          long lost = resp.get(5).toLong();
+          if (lost > 0) metrics.historyTrimmedUndelivered(lost);
+          long seq = resp.get(2).toLong();
+          return resp.get(3).toInteger() == 1 ? Decision.duplicate(seq, resp.get(4).toInteger() == 1) : Decision.kept(seq);
+        })
         .recover(e -> {
           metrics.redisFailure();
           if (redisDownUntil == 0) LOG.warning("Redis does not answer (" + e.getMessage() + "); deciding limits locally");

@@ -61,7 +61,10 @@ public final class RedisScripts {
   private static Request request(Command cmd, String scriptOrSha, String[] keys, Object[] args) {
     Request r = Request.cmd(cmd).arg(scriptOrSha).arg(keys.length);
     for (String k : keys) r.arg(k);
-    for (Object a : args) r.arg(String.valueOf(a));
+    for (Object a : args) {
+      if (a instanceof byte[] bytes) r.arg(bytes); // a frame, byte for byte
+      else r.arg(String.valueOf(a));
+    }
     return r;
   }
 }

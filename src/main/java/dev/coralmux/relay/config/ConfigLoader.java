@@ -56,7 +56,17 @@ public final class ConfigLoader {
     Limits d = Limits.PROTOCOL_DEFAULTS;
     ConfigSection l = root.section("limits");
     Map<LimitKey, Long> values = new EnumMap<>(LimitKey.class);
-    for (LimitKey k : LimitKey.values()) values.put(k, l.number(k.wire, d.get(k), k.min, k.max));
+    for (LimitKey k : LimitKey.values()) {
+      if (!k.inHistorySection()) values.put(k, l.number(k.wire, d.get(k), k.min, k.max));
+    }
+    ConfigSection h = root.section("history");
+    boolean historyEnabled = h.bool("enabled", true);
+    values.put(LimitKey.HISTORY_MESSAGES, h.number("max_messages", d.historyMessages(), LimitKey.HISTORY_MESSAGES.min,
+        LimitKey.HISTORY_MESSAGES.max));
+    values.put(LimitKey.HISTORY_BYTES, h.number("max_bytes", d.historyBytes(), LimitKey.HISTORY_BYTES.min,
+        LimitKey.HISTORY_BYTES.max));
+    RelayConfig.History history = new RelayConfig.History(historyEnabled, h.number("ttl_s", 86_400, 1, 365L * 86_400) * 1000);
+    h.rejectUnknownKeys();
     Limits limits = Limits.of(values);
     String onLimiterError = l.string("on_limiter_error", RelayConfig.ALLOW);
     if (!onLimiterError.equals(RelayConfig.ALLOW) && !onLimiterError.equals(RelayConfig.REFUSE)) {
@@ -171,7 +181,7 @@ public final class ConfigLoader {
     if (!problems.isEmpty()) throw new ConfigException(problems);
     RelayConfig.Invite invite = new RelayConfig.Invite(inviteTtl, inviteFailures, maxLive, creations, inviteSecret);
     return new RelayConfig(host, port, publicUrl, Path.of(dataDir), adminKey, eventLoops, limits, ws, flushMs, reg,
-        drainMs, metrics, logFormat, tls, invite, admin, onLimiterError);
+        drainMs, metrics, logFormat, tls, invite, admin, onLimiterError, history);
   }
 
   private static boolean validPublicUrl(String url) {

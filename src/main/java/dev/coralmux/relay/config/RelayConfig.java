@@ -25,7 +25,8 @@ public record RelayConfig(
     Tls tls,
     Invite invite,
     Admin admin,
-    String onLimiterError) {
+    String onLimiterError,
+    History history) {
 
   /** {@code limits.on_limiter_error}: what a failed limit check decides. */
   public static final String ALLOW = "allow";
@@ -40,6 +41,12 @@ public record RelayConfig(
    * @param secret keys the code hashes and the sealing (empty: {@code data_dir/invite.secret})
    */
   public record Invite(long ttlMs, int failuresPerIp, int maxLivePerToken, int creationsPerIpPerHour, String secret) {}
+
+  /**
+   * Reliable delivery's history (RELIABLE-DELIVERY.md): kept per token and direction, bounded by the
+   * token's {@code history_messages}/{@code history_bytes} limits and by age.
+   */
+  public record History(boolean enabled, long ttlMs) {}
 
   /** The admin API: wrong keys allowed per client IP per 10 minutes before every admin call from it gets 429. */
   public record Admin(int failuresPerIp) {}

@@ -1,10 +1,13 @@
 package dev.coralmux.relay.edge;
 
+import dev.coralmux.relay.history.ReplayStart;
+import dev.coralmux.relay.limits.Limits;
 import dev.coralmux.relay.limits.Usage;
 import dev.coralmux.relay.protocol.Envelope;
 import dev.coralmux.relay.protocol.EnvelopeParser;
 import dev.coralmux.relay.protocol.ErrorCode;
 import dev.coralmux.relay.protocol.InvalidEnvelopeException;
+import dev.coralmux.relay.protocol.RelayMessages;
 import dev.coralmux.relay.protocol.Role;
 import dev.coralmux.relay.routing.EdgeBus;
 import dev.coralmux.relay.routing.EdgeMessage;
@@ -12,6 +15,7 @@ import dev.coralmux.relay.routing.Registration;
 import dev.coralmux.relay.store.TokenRecord;
 import dev.coralmux.relay.store.Tokens;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -32,11 +36,26 @@ final class AuthHandshake {
     }
   }
 
-  /** A well-formed auth request: the token (as its hash) and the role claimed. */
-  record Request(String tokenHash, Role role) {}
+  /** A well-formed auth request: the token (as its hash), the role claimed, and what it asks of delivery. */
+  record Request(String tokenHash, Role role, DeliveryCaps caps) {}
 
-  /** A registered connection, ready to go live. */
-  record Result(TokenRecord token, Role role, Registration registration, Usage usage) {}
+  /**
+   * A registered connection, ready to go live.
+   *
+   * @param replay where it starts in its history (null when the history is off)
+   */
+  record Result(TokenRecord token, Role role, Registration registration, Usage usage, ReplayStart replay) {
+
+    /** The {@code auth.ok} to send; a client that asked for {@code resume} learns what is replayed. */
+    String authOk(boolean paired, Limits limits, boolean resume) {
+      if (resume && replay != null) {
+        return RelayMessages.authOk(paired, limits.dailyBytes(), usage.dailyUsedBytes(), limits.monthlyBytes(),
+            usage.monthlyUsedBytes(), replay.count(), replay.complete());
+      }
+      return RelayMessages.authOk(paired, limits.dailyBytes(), usage.dailyUsedBytes(), limits.monthlyBytes(),
+          usage.monthlyUsedBytes());
+    }
+  }
 
   /** Checks the first message; throws {@link Failure}. */
   static Request parse(FrameAssembler.Message m) {
@@ -53,7 +72,17 @@ final class AuthHandshake {
     Role role = Role.fromWire(env.authRole());
     if (role == null) throw new Failure(ErrorCode.UNAUTHORIZED, "role must be \"phone\" or \"agent\"");
     if (!Tokens.wellFormed(env.authToken())) throw new Failure(ErrorCode.UNAUTHORIZED, "invalid pairing token");
-    return new Request(Tokens.hash(env.authToken()), role);
+    return new Request(Tokens.hash(env.authToken()), role, DeliveryCaps.of(payloadOf(m)));
+  }
+
+  /** The auth payload, read whole once more (a small message, once per connection) for the delivery caps. */
+  private static JsonObject payloadOf(FrameAssembler.Message m) {
+    try {
+      JsonObject p = new JsonObject(m.data()).getJsonObject("payload");
+      return p == null ? new JsonObject() : p;
+    } catch (RuntimeException e) {
+      throw new Failure(ErrorCode.INVALID_MESSAGE, "the auth payload must be a JSON object");
+    }
   }
 
   private final EdgeDependencies deps;
@@ -81,11 +110,19 @@ final class AuthHandshake {
               .compose(reg -> {
                 registered.accept(reg);
                 if (!waiting.getAsBoolean()) return fail(ErrorCode.UNAUTHORIZED, "closed");
+                // Opened after registering: a message kept from now on is either in what this
+                // connection reads here or addressed to it (see Forwarder#onDecision).
                 return fence(reg)
                     .compose(v -> deps.limiter().usage(req.tokenHash()).otherwise(Usage.NONE))
-                    .map(usage -> new Result(token, req.role(), reg, usage));
+                    .compose(usage -> openHistory(req).map(start -> new Result(token, req.role(), reg, usage, start)));
               });
         });
+  }
+
+  private Future<ReplayStart> openHistory(Request req) {
+    if (!deps.config().history().enabled()) return Future.succeededFuture(null);
+    return deps.history().open(req.tokenHash(), req.role(), req.caps().resume(), req.caps().lastId())
+        .recover(e -> fail(ErrorCode.SERVICE_UNAVAILABLE, "the relay cannot read the message history right now; retry shortly"));
   }
 
   /**

@@ -40,6 +40,7 @@ final class Connection {
   private final Outbox outbox;
   private final PeerLink peer = new PeerLink();
   private Forwarder forwarder; // once authenticated
+  private InOrderDelivery inOrder; // once registered, when the history is on
   private State state = State.AWAITING_AUTH;
   private long authTimer = -1;
   private long expiryTimer = -1;
@@ -49,6 +50,7 @@ final class Connection {
   // Known once auth is asked for (tokenHash, role), registered (self) or authenticated (limits, expiresAt).
   private String tokenHash;
   private Role role;
+  private DeliveryCaps caps = DeliveryCaps.NONE;
   private ConnRef self;
   private Limits limits;
   private long expiresAt;
@@ -143,6 +145,7 @@ final class Connection {
     }
     tokenHash = req.tokenHash();
     role = req.role();
+    caps = req.caps();
     state = State.AUTHENTICATING;
     ws.pause();
     edge.handshake().run(req, edge.address(), id, () -> state == State.AUTHENTICATING, this::onRegistered)
@@ -161,6 +164,9 @@ final class Connection {
   private void onRegistered(Registration reg) {
     self = reg.self();
     peer.learn(reg.peer());
+    if (deps.config().history().enabled()) {
+      inOrder = new InOrderDelivery(deps.history(), tokenHash, role, self, outbox, metrics, edge.vertx());
+    }
     if (state != State.AUTHENTICATING) unregister(); // closed meanwhile: undo at once
   }
 
@@ -170,7 +176,7 @@ final class Connection {
     limits = deps.config().limits().with(r.token().overrides());
     expiresAt = r.token().expiresAt();
     state = State.ACTIVE;
-    forwarder = new Forwarder(deps, tokenHash, role, limits, self, peer, decisions, edge::send, this::sendRelay,
+    forwarder = new Forwarder(deps, tokenHash, role, limits, caps, self, peer, decisions, edge::send, this::sendRelay,
         () -> state == State.ACTIVE, this::recountPaired);
     recountPaired();
     if (expiresAt > 0) { // closed at expiry, not at the next heartbeat
@@ -182,9 +188,12 @@ final class Connection {
     LOG.info(role.wire() + " connected for token " + Tokens.idOf(tokenHash) + (peer.current() != null ? " (paired)" : ""));
     // The peer hears of us first, so it stops addressing a connection we replaced as early as possible.
     if (r.registration().peer() != null) edge.send(new EdgeMessage.PeerOnline(r.registration().peer(), self));
-    sendRelay(RelayMessages.authOk(peer.current() != null, limits.dailyBytes(), r.usage().dailyUsedBytes(),
-        limits.monthlyBytes(), r.usage().monthlyUsedBytes()));
-    outbox.releaseHeld();
+    sendRelay(r.authOk(peer.current() != null, limits, caps.resume()));
+    if (inOrder != null && r.replay() != null) { // what was kept for us first, then anything newer, each once
+      outbox.onWritten(seq -> deps.history().delivered(tokenHash, role, seq), inOrder::onWritten);
+      inOrder.start(r.replay().after(), r.replay().head());
+    }
+    outbox.releaseHeld(this::deliverNow);
     ws.resume();
   }
 
@@ -203,13 +212,18 @@ final class Connection {
       if (!isFor(b.target())) return;
       if (b.refundBytes() > 0) deps.limiter().refund(tokenHash, b.refundBytes()); // counts only when forwarded
       if (state == State.ACTIVE) sendRelay(RelayMessages.error(b.code(), b.reason(), b.messageId(), b.retryAfterMs()));
+    } else if (m instanceof EdgeMessage.Ack a) {
+      if (isFor(a.target()) && state == State.ACTIVE) sendRelay(RelayMessages.ack(a.messageId(), a.delivered()));
+    } else if (m instanceof EdgeMessage.Sync y) {
+      if (isFor(y.target()) && inOrder != null) inOrder.onSync(y.lastSeq());
     } else if (m instanceof EdgeMessage.PeerOnline p) {
       if (!isFor(p.target())) return;
       PeerLink.Change change = peer.learn(p.peer());
-      if (state != State.ACTIVE) return;
+      if (state != State.ACTIVE || change == PeerLink.Change.NONE) return;
+      forwarder.syncWith(p.peer());
+      catchUpWithHistory(); // copies from the peer's old connection may have died with it
       // A takeover is told too: a stolen token must not replace the peer unnoticed.
-      if (change == PeerLink.Change.ONLINE) sendRelay(RelayMessages.status(true));
-      else if (change == PeerLink.Change.REPLACED) sendRelay(RelayMessages.statusReplaced());
+      sendRelay(change == PeerLink.Change.ONLINE ? RelayMessages.status(true) : RelayMessages.statusReplaced());
     } else if (m instanceof EdgeMessage.PeerOffline p) {
       if (isFor(p.target()) && peer.lose(p.peer()) && state == State.ACTIVE) sendRelay(RelayMessages.status(false));
     }
@@ -229,15 +243,25 @@ final class Connection {
   private void onDeliver(EdgeMessage.Deliver d) {
     if (!isFor(d.target()) || state == State.CLOSED || state == State.AWAITING_AUTH) {
       outbox.returnToSender(d);
-    } else if (peer.superseded(d.sender())) {
+    } else if (d.sender() != null && peer.superseded(d.sender())) {
       // From a connection that was replaced and has not noticed yet (its close timed out: a GC
       // pause, a partition): it must not be heard any more (invariant 1, receive side).
       metrics.undelivered(DropReason.FENCED);
-    } else if (state == State.AUTHENTICATING) {
-      outbox.hold(d);
+    } else if (state == State.AUTHENTICATING && !(d.kept() && inOrder != null)) {
+      outbox.hold(d); // a kept one is read from the history once live, in order
     } else {
-      outbox.deliver(d);
+      deliverNow(d);
     }
+  }
+
+  private void deliverNow(EdgeMessage.Deliver d) {
+    if (d.kept() && inOrder != null) inOrder.onDeliver(d);
+    else outbox.deliver(d);
+  }
+
+  /** Reads how far the history goes and fetches what this reader lacks (rare: when the peer changes). */
+  private void catchUpWithHistory() {
+    if (inOrder != null) deps.history().open(tokenHash, role, false, null).onSuccess(s -> inOrder.onSync(s.head()));
   }
 
   private void sendRelay(String text) {
@@ -266,9 +290,8 @@ final class Connection {
 
   /**
    * Closes on behalf of the relay; from here on nothing is sent or delivered. Sends the close frame
-   * and leaves the directory at once (the peer hears "offline" now, not when the handshake ends). A client that answers is gone within the close grace; one that reads
-   * nothing cannot even take the close frame, and is cut by the server's write-idle timeout
-   * ({@link EdgeVerticle#writeIdleMs}), which frees its queued bytes.
+   * and leaves the directory at once (the peer hears "offline" now). A client that reads nothing
+   * cannot take the close frame: the write-idle timeout ({@link EdgeVerticle#writeIdleMs}) cuts it.
    */
   void close(short code, String reason) {
     if (state == State.CLOSED) return;
@@ -297,6 +320,7 @@ final class Connection {
     cancelAuthTimer();
     leavePreAuth();
     if (expiryTimer >= 0) edge.vertx().cancelTimer(expiryTimer);
+    if (inOrder != null) inOrder.close();
     decisions.close();
   }
 

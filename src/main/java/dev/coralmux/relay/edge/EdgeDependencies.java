@@ -1,6 +1,7 @@
 package dev.coralmux.relay.edge;
 
 import dev.coralmux.relay.config.RelayConfig;
+import dev.coralmux.relay.history.History;
 import dev.coralmux.relay.limits.Limiter;
 import dev.coralmux.relay.metrics.RelayMetrics;
 import dev.coralmux.relay.routing.Membership;
@@ -23,6 +24,7 @@ public record EdgeDependencies(
     TokenStore tokens,
     Limiter limiter,
     PresenceDirectory presence,
+    History history,
     RelayMetrics metrics,
     Membership membership,
     BooleanSupplier draining,
@@ -30,9 +32,9 @@ public record EdgeDependencies(
 
   /** With the node-wide count of unauthenticated sockets per client IP made from the config. */
   public EdgeDependencies(RelayConfig config, String nodeId, TokenStore tokens, Limiter limiter,
-                          PresenceDirectory presence, RelayMetrics metrics, Membership membership,
+                          PresenceDirectory presence, History history, RelayMetrics metrics, Membership membership,
                           BooleanSupplier draining) {
-    this(config, nodeId, tokens, limiter, presence, metrics, membership, draining,
+    this(config, nodeId, tokens, limiter, presence, history, metrics, membership, draining,
         new UnauthenticatedSockets(config.websocket().unauthenticatedPerIp()));
   }
 }

@@ -1,7 +1,6 @@
 package dev.coralmux.relay.edge;
 
 import dev.coralmux.relay.config.RelayConfig;
-import dev.coralmux.relay.metrics.DropReason;
 import dev.coralmux.relay.node.ClientAddress;
 import dev.coralmux.relay.routing.EdgeBus;
 import dev.coralmux.relay.routing.EdgeMessage;
@@ -206,8 +205,7 @@ public final class EdgeVerticle extends VerticleBase {
     } else if (c != null) {
       c.onEdgeMessage(m);
     } else if (m instanceof EdgeMessage.Deliver d) {
-      deps.metrics().undelivered(DropReason.PEER_GONE);
-      bus.send(EdgeMessage.Bounce.peerGone(d));
+      Outbox.notDelivered(bus::send, deps.metrics(), d);
     }
   }
 

@@ -1,10 +1,13 @@
 package dev.coralmux.relay.edge;
 
+import dev.coralmux.relay.history.HistoryBounds;
+import dev.coralmux.relay.history.Keep;
 import dev.coralmux.relay.limits.Decision;
 import dev.coralmux.relay.limits.Limits;
 import dev.coralmux.relay.limits.RateClass;
 import dev.coralmux.relay.metrics.DropReason;
 import dev.coralmux.relay.metrics.RelayMetrics;
+import dev.coralmux.relay.protocol.MessageTypes;
 import dev.coralmux.relay.protocol.RelayMessages;
 import dev.coralmux.relay.protocol.Role;
 import dev.coralmux.relay.routing.ConnRef;
@@ -31,15 +34,20 @@ final class Forwarder {
   private final Consumer<String> reply;
   private final BooleanSupplier active;
   private final Runnable peerChanged;
+  private final DeliveryCaps caps;
+  /** Bounds of the history messages are kept in, or null when the history is off. */
+  private final HistoryBounds history;
+  /** The newest sequence number this connection had kept: what a new reader connection is told ({@link #syncWith}). */
+  private long lastSeq;
 
   /**
    * @param reply writes a relay-made message to this client
    * @param active whether the connection is still live (notices are only told to a live client)
    * @param peerChanged told when this part learned of the peer itself (from the directory)
    */
-  Forwarder(EdgeDependencies deps, String tokenHash, Role role, Limits limits, ConnRef self, PeerLink peer,
-            DecisionQueue decisions, Consumer<EdgeMessage> bus, Consumer<String> reply, BooleanSupplier active,
-            Runnable peerChanged) {
+  Forwarder(EdgeDependencies deps, String tokenHash, Role role, Limits limits, DeliveryCaps caps, ConnRef self,
+            PeerLink peer, DecisionQueue decisions, Consumer<EdgeMessage> bus, Consumer<String> reply,
+            BooleanSupplier active, Runnable peerChanged) {
     this.deps = deps;
     this.metrics = deps.metrics();
     this.tokenHash = tokenHash;
@@ -52,6 +60,9 @@ final class Forwarder {
     this.reply = reply;
     this.active = active;
     this.peerChanged = peerChanged;
+    this.caps = caps;
+    this.history = deps.config().history().enabled()
+        ? new HistoryBounds(limits.historyMessages(), limits.historyBytes(), deps.config().history().ttlMs()) : null;
   }
 
   void onMessage(FrameAssembler.Message m) {
@@ -65,15 +76,57 @@ final class Forwarder {
     } else if (verdict instanceof MessageRules.Forward f) {
       RateClass rate = RateClass.of(role, f.type());
       Future<ConnRef> target = route();
-      // No peer anywhere: the frame still counts toward the rate limit, and costs no quota.
-      Future<Decision> decision = target.compose(t -> t != null ? deps.limiter().check(tokenHash, rate, limits, m.size())
-          : deps.limiter().check(tokenHash, rate, limits, 0).map(d -> d.allowed() ? Refusals.NO_PEER : d));
-      decisions.add(decision, f.frame().length, d -> {
-        if (d.allowed()) bus.accept(new EdgeMessage.Deliver(target.result(), self, f.id(), f.frame(), receivedAt));
-        else refuse(f.id(), d, rate);
-      }, () -> metrics.undelivered(DropReason.SENDER_CLOSED));
+      // A key is never kept: a stale one must not be replayed (RELIABLE-DELIVERY).
+      Keep keep = history == null || f.type().equals(MessageTypes.KEY_EXCHANGE) ? null
+          : new Keep(role.peer(), f.id(), f.frame(), self, caps.acks(), history);
+      Future<Decision> decision = target.compose(t -> {
+        if (t != null) return deps.limiter().check(tokenHash, rate, limits, m.size(), keep);
+        if (keep != null && caps.resume()) return deps.limiter().check(tokenHash, rate, limits, m.size(), keep);
+        // No peer anywhere: the frame still counts toward the rate limit, and costs no quota.
+        return deps.limiter().check(tokenHash, rate, limits, 0).map(d -> d.allowed() ? Refusals.NO_PEER : d);
+      });
+      decisions.add(decision, f.frame().length, d -> onDecision(f, d, rate, target.result(), receivedAt),
+          () -> metrics.undelivered(DropReason.SENDER_CLOSED));
     }
     // A pong needs nothing.
+  }
+
+  /**
+   * Sends an allowed message to the peer's connection as known now (it may have changed since the
+   * route was looked up). A kept message without a peer waits in the history: the reader's next
+   * connection reads it there, or hears of it through {@link #syncWith}, whichever comes first.
+   */
+  private void onDecision(MessageRules.Forward f, Decision d, RateClass rate, ConnRef routed, long receivedAt) {
+    if (!d.allowed()) {
+      refuse(f.id(), d, rate);
+      return;
+    }
+    if (d.duplicate()) { // a resend of a message kept already: acknowledged again, never forwarded twice
+      metrics.duplicateSuppressed();
+      if (caps.acks()) reply.accept(RelayMessages.ack(f.id(), d.delivered()));
+      return;
+    }
+    ConnRef to = peer.current() != null ? peer.current() : routed;
+    if (d.seq() > 0) {
+      lastSeq = d.seq();
+      metrics.historyKept(to == null);
+      if (to == null) {
+        if (caps.acks()) reply.accept(RelayMessages.ack(f.id(), false));
+        return;
+      }
+    } else if (to == null) { // meant to be kept, but the history could not take it (Redis down): v1
+      refuse(f.id(), Refusals.NO_PEER, rate);
+      return;
+    }
+    bus.accept(new EdgeMessage.Deliver(to, self, f.id(), f.frame(), receivedAt, d.seq(), caps.acks()));
+  }
+
+  /**
+   * This connection learned of a new peer connection: tell it how far our kept messages go, so it
+   * reads from the history any copy that went to the connection it replaced.
+   */
+  void syncWith(ConnRef newPeer) {
+    if (lastSeq > 0 && newPeer != null) bus.accept(new EdgeMessage.Sync(newPeer, self, lastSeq));
   }
 
   /**
@@ -86,6 +139,7 @@ final class Forwarder {
     return deps.presence().locate(tokenHash, role.peer()).map(ref -> {
       if (peer.learn(ref) == PeerLink.Change.ONLINE && active.getAsBoolean()) {
         reply.accept(RelayMessages.status(true));
+        syncWith(ref);
         peerChanged.run();
       }
       return peer.current();

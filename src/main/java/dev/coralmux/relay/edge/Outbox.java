@@ -9,6 +9,8 @@ import io.vertx.core.http.WebSocketFrame;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * Everything written to one client: its peer's messages and the relay's own. A peer message
@@ -22,12 +24,27 @@ final class Outbox {
   private final RelayConfig.WebSocket settings;
   private final OutboundQueue queue;
   private List<EdgeMessage.Deliver> held;
+  private LongConsumer keptWritten = seq -> { };
+  private Runnable written = () -> { };
 
   Outbox(EdgeVerticle edge, OutboundQueue queue) {
     this.edge = edge;
     this.metrics = edge.deps().metrics();
     this.settings = edge.deps().config().websocket();
     this.queue = queue;
+  }
+
+  /**
+   * @param keptWritten told the sequence number of each kept message written (the history cursor)
+   * @param written told after every completed write (room again for what waits)
+   */
+  void onWritten(LongConsumer keptWritten, Runnable written) {
+    this.keptWritten = keptWritten;
+    this.written = written;
+  }
+
+  boolean hasRoomFor(long size) {
+    return queue.hasRoomFor(size);
   }
 
   /** Keeps a delivery until the client's {@code auth.ok} is out, or refuses it when too many wait. */
@@ -41,12 +58,12 @@ final class Outbox {
     }
   }
 
-  /** The client is live: what was held goes out, in order. */
-  void releaseHeld() {
+  /** The client is live: what was held goes out, in order, through {@code deliver}. */
+  void releaseHeld(Consumer<EdgeMessage.Deliver> deliver) {
     if (held == null) return;
     List<EdgeMessage.Deliver> waiting = held;
     held = null;
-    waiting.forEach(this::deliver);
+    waiting.forEach(deliver);
   }
 
   /** The client is gone: what was held goes back to its senders. */
@@ -57,28 +74,49 @@ final class Outbox {
   }
 
   void returnToSender(EdgeMessage.Deliver d) {
-    bounce(d, DropReason.PEER_GONE, EdgeMessage.Bounce.peerGone(d));
+    notDelivered(edge::send, edge.deps().metrics(), d);
+  }
+
+  /**
+   * A message that cannot reach this connection (gone, replaced). A kept one is not lost: the
+   * reader's next connection gets it from the history, and a sender with acks hears it is stored.
+   * Anything else goes back to its sender as in v1.
+   */
+  static void notDelivered(Consumer<EdgeMessage> bus, RelayMetrics metrics, EdgeMessage.Deliver d) {
+    if (d.kept()) {
+      if (d.wantsAck() && d.sender() != null) bus.accept(new EdgeMessage.Ack(d.sender(), d.messageId(), false));
+      return;
+    }
+    metrics.undelivered(DropReason.PEER_GONE);
+    bus.accept(EdgeMessage.Bounce.peerGone(d));
   }
 
   void deliver(EdgeMessage.Deliver d) {
     int size = d.frame().length;
     if (!queue.hasRoomFor(size)) {
+      if (d.kept()) return; // InOrderDelivery checks room first; a kept message waits in the history anyway
       bounce(d, DropReason.PEER_SLOW, EdgeMessage.Bounce.of(d, ErrorCode.RATE_LIMITED,
           "your peer is reading more slowly than you send; retry later", 1000));
       return;
     }
-    boolean sameNode = edge.isLocal(d.sender().address());
+    boolean sameNode = d.sender() != null && edge.isLocal(d.sender().address());
     // Vert.x's public API makes text frames from Strings only, so the bytes are decoded here and
     // encoded again by Vert.x: ~13% of closed-loop throughput at 1 KiB (65k vs 77k msg/s median,
     // same run; nothing at protocol rates) — docs/BENCHMARKS.md, "public-API text frames".
     WebSocketFrame frame = WebSocketFrame.textFrame(new String(d.frame(), StandardCharsets.UTF_8), true);
     queue.write(frame, size, ar -> {
+      written.run();
       if (ar.failed()) {
-        bounce(d, DropReason.GONE_DISCONNECTED, EdgeMessage.Bounce.peerGone(d));
+        // A kept message stays in the history for the reader's next connection (its cursor did not move).
+        if (!d.kept()) bounce(d, DropReason.GONE_DISCONNECTED, EdgeMessage.Bounce.peerGone(d));
         return;
       }
       metrics.delivered(size, !sameNode);
-      if (sameNode) metrics.forwardLatency(System.nanoTime() - d.receivedAtNanos());
+      if (sameNode && d.receivedAtNanos() > 0) metrics.forwardLatency(System.nanoTime() - d.receivedAtNanos());
+      if (d.kept()) {
+        if (d.wantsAck()) edge.send(new EdgeMessage.Ack(d.sender(), d.messageId(), true));
+        keptWritten.accept(d.seq());
+      }
     });
   }
 
@@ -90,6 +128,7 @@ final class Outbox {
       return;
     }
     queue.write(WebSocketFrame.textFrame(text, true), size, ar -> {
+      written.run();
       if (ar.failed()) metrics.relayMessageNotSent();
     });
   }

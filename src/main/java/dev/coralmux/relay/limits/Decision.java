@@ -2,15 +2,31 @@ package dev.coralmux.relay.limits;
 
 import dev.coralmux.relay.protocol.ErrorCode;
 
-/** The outcome of a limit check for one message: allowed, or refused with a code and when to retry. */
-public record Decision(ErrorCode refusal, long retryAfterMs) {
-  public static final Decision ALLOW = new Decision(null, -1);
+/**
+ * The outcome of a limit check for one message: allowed, or refused with a code and when to retry.
+ * A message checked with a {@code Keep} also says where it was kept ({@code seq}, 0 when not kept),
+ * or that a copy with its id was kept already ({@code duplicate}; then it was not charged again).
+ *
+ * @param delivered for a duplicate: whether the kept copy has been delivered to its reader
+ */
+public record Decision(ErrorCode refusal, long retryAfterMs, long seq, boolean duplicate, boolean delivered) {
+  public static final Decision ALLOW = new Decision(null, -1, 0, false, false);
 
   public boolean allowed() {
     return refusal == null;
   }
 
   public static Decision refuse(ErrorCode code, long retryAfterMs) {
-    return new Decision(code, retryAfterMs);
+    return new Decision(code, retryAfterMs, 0, false, false);
+  }
+
+  /** Allowed and kept in the history at {@code seq}. */
+  public static Decision kept(long seq) {
+    return new Decision(null, -1, seq, false, false);
+  }
+
+  /** A message whose id is already kept at {@code seq}: not forwarded again. */
+  public static Decision duplicate(long seq, boolean delivered) {
+    return new Decision(null, -1, seq, true, delivered);
   }
 }

@@ -13,7 +13,11 @@ public enum LimitKey {
   AGENT_STREAM_PER_MIN("agent_stream_per_min", 0, 1_000_000_000),
   AGENT_STREAM_BURST("agent_stream_burst", 0, 1_000_000_000),
   DAILY_BYTES("daily_bytes", 0, Long.MAX_VALUE / 4),
-  MONTHLY_BYTES("monthly_bytes", 0, Long.MAX_VALUE / 4);
+  MONTHLY_BYTES("monthly_bytes", 0, Long.MAX_VALUE / 4),
+  /** Kept per direction for resume and offline peers; in the conf as {@code history.max_messages}. */
+  HISTORY_MESSAGES("history_messages", 0, 1_000_000),
+  /** In the conf as {@code history.max_bytes}. */
+  HISTORY_BYTES("history_bytes", 0, 1L << 32);
 
   public final String wire;
   public final long min;
@@ -23,6 +27,11 @@ public enum LimitKey {
     this.wire = wire;
     this.min = min;
     this.max = max;
+  }
+
+  /** Whether the conf sets this key's default in the {@code history} section rather than {@code limits}. */
+  public boolean inHistorySection() {
+    return this == HISTORY_MESSAGES || this == HISTORY_BYTES;
   }
 
   public static LimitKey fromWire(String name) {

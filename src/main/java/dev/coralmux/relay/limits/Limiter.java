@@ -1,5 +1,6 @@
 package dev.coralmux.relay.limits;
 
+import dev.coralmux.relay.history.Keep;
 import io.vertx.core.Future;
 
 /**
@@ -13,6 +14,15 @@ public interface Limiter {
    *     toward the rate limit (invalid, refused or undeliverable ones)
    */
   Future<Decision> check(String tokenHash, RateClass rate, Limits limits, long bytes);
+
+  /**
+   * The same check for a message to keep in the token's history: a message whose id is kept
+   * already is a {@link Decision#duplicate} (rate-counted, not charged again); an allowed one is
+   * kept and its decision carries its sequence number. Without a history, nothing is kept.
+   */
+  default Future<Decision> check(String tokenHash, RateClass rate, Limits limits, long bytes, Keep keep) {
+    return check(tokenHash, rate, limits, bytes);
+  }
 
   /**
    * Gives back bytes charged for a message that was then not delivered (its peer was slow or

@@ -9,15 +9,17 @@ import java.util.Map;
  * a burst; a burst of 0 means "one minute's worth"), daily and monthly bytes.
  */
 public record Limits(long maxMessageBytes, int phonePerMin, int phoneBurst, int agentPerMin, int agentBurst,
-                     int agentStreamPerMin, int agentStreamBurst, long dailyBytes, long monthlyBytes) {
+                     int agentStreamPerMin, int agentStreamBurst, long dailyBytes, long monthlyBytes,
+                     int historyMessages, long historyBytes) {
 
   /**
    * The protocol's defaults (PROTOCOL-DECISIONS): 5 MiB; phone 30/min, agent 120/min, agent streams
    * 6,000/min with a burst of 1,000; 500 MiB/day, 10 GiB/month — binary units, as the spec's own
-   * {@code auth.ok} example (524,288,000) shows.
+   * {@code auth.ok} example (524,288,000) shows. History (RELIABLE-DELIVERY): 1,000 messages and
+   * 8 MiB per direction.
    */
-  public static final Limits PROTOCOL_DEFAULTS =
-      new Limits(5L * 1024 * 1024, 30, 0, 120, 0, 6_000, 1_000, 500L * 1024 * 1024, 10L * 1024 * 1024 * 1024);
+  public static final Limits PROTOCOL_DEFAULTS = new Limits(5L * 1024 * 1024, 30, 0, 120, 0, 6_000, 1_000,
+      500L * 1024 * 1024, 10L * 1024 * 1024 * 1024, 1_000, 8L * 1024 * 1024);
 
   public int perMinute(RateClass c) {
     return switch (c) {
@@ -47,6 +49,8 @@ public record Limits(long maxMessageBytes, int phonePerMin, int phoneBurst, int 
       case AGENT_STREAM_BURST -> agentStreamBurst;
       case DAILY_BYTES -> dailyBytes;
       case MONTHLY_BYTES -> monthlyBytes;
+      case HISTORY_MESSAGES -> historyMessages;
+      case HISTORY_BYTES -> historyBytes;
     };
   }
 
@@ -55,7 +59,8 @@ public record Limits(long maxMessageBytes, int phonePerMin, int phoneBurst, int 
     return new Limits(v.get(LimitKey.MAX_MESSAGE_BYTES), v.get(LimitKey.PHONE_PER_MIN).intValue(),
         v.get(LimitKey.PHONE_BURST).intValue(), v.get(LimitKey.AGENT_PER_MIN).intValue(),
         v.get(LimitKey.AGENT_BURST).intValue(), v.get(LimitKey.AGENT_STREAM_PER_MIN).intValue(),
-        v.get(LimitKey.AGENT_STREAM_BURST).intValue(), v.get(LimitKey.DAILY_BYTES), v.get(LimitKey.MONTHLY_BYTES));
+        v.get(LimitKey.AGENT_STREAM_BURST).intValue(), v.get(LimitKey.DAILY_BYTES), v.get(LimitKey.MONTHLY_BYTES),
+        v.get(LimitKey.HISTORY_MESSAGES).intValue(), v.get(LimitKey.HISTORY_BYTES));
   }
 
   /** These limits with a token's overrides applied; a key not overridden keeps its value. */

@@ -27,5 +27,7 @@ public enum DropReason {
   /** The limit check failed and {@code limits.on_limiter_error} is "refuse". */
   LIMITER_UNAVAILABLE,
   /** Sent by a connection its peer knows was replaced (fenced on the receiving side). */
-  FENCED
+  FENCED,
+  /** Kept in the history for its reader, then trimmed (count, bytes or age bound) before the reader got it. */
+  HISTORY_TRIMMED
 }

@@ -41,6 +41,11 @@ public final class RelayMetrics {
   private final LongAdder pairedPhones = new LongAdder();
   private final LongAdder localMessages = new LongAdder();
   private final LongAdder localBytes = new LongAdder();
+  private final LongAdder historyKept = new LongAdder();
+  private final LongAdder storedOffline = new LongAdder();
+  private final LongAdder replayed = new LongAdder();
+  private final LongAdder duplicatesSuppressed = new LongAdder();
+  private final LongAdder repeatsSkipped = new LongAdder();
 
   public RelayMetrics() {
     for (DropReason r : DropReason.values()) {
@@ -73,6 +78,16 @@ public final class RelayMetrics {
         .description("Limit checks that failed and were decided by limits.on_limiter_error").register(registry);
     FunctionCounter.builder("coralmux_invite_failures", inviteFailures, LongAdder::sum)
         .description("Failed invite code redemptions").register(registry);
+    FunctionCounter.builder("coralmux_history_kept", historyKept, LongAdder::sum)
+        .description("Messages kept in the history (reliable delivery)").register(registry);
+    FunctionCounter.builder("coralmux_history_stored_offline", storedOffline, LongAdder::sum)
+        .description("Of those, messages stored for a peer that was offline").register(registry);
+    FunctionCounter.builder("coralmux_history_replayed", replayed, LongAdder::sum)
+        .description("Kept messages written to a reader from the history (replay on auth, gap filling)").register(registry);
+    FunctionCounter.builder("coralmux_history_duplicates_suppressed", duplicatesSuppressed, LongAdder::sum)
+        .description("Messages resent with an id already kept: acknowledged, not forwarded again").register(registry);
+    FunctionCounter.builder("coralmux_history_repeats_skipped", repeatsSkipped, LongAdder::sum)
+        .description("Deliveries a reader already had (a replayed or re-routed copy), not written twice").register(registry);
     forwardLatency = Timer.builder("coralmux_forward_latency")
         .description("From a frame's arrival to its write to the peer (same-node forwards)")
         .publishPercentileHistogram().register(registry);
@@ -145,6 +160,38 @@ public final class RelayMetrics {
 
   public void undelivered(DropReason reason) {
     undelivered.get(reason).increment();
+  }
+
+  public void undelivered(DropReason reason, long n) {
+    undelivered.get(reason).add(n);
+  }
+
+  public void historyTrimmedUndelivered(long n) {
+    undelivered(DropReason.HISTORY_TRIMMED, n);
+  }
+
+  public void historyKept(boolean peerOffline) {
+    historyKept.increment();
+    if (peerOffline) storedOffline.increment();
+  }
+
+  public void historyReplayed() {
+    replayed.increment();
+  }
+
+  public void duplicateSuppressed() {
+    duplicatesSuppressed.increment();
+  }
+
+  public void repeatSkipped() {
+    repeatsSkipped.increment();
+  }
+
+  /** Messages and bytes kept on this node (standalone history), as gauges. */
+  public void historySize(java.util.function.Supplier<long[]> size) {
+    Gauge.builder("coralmux_history_messages", size, s -> s.get()[0]).description("Messages kept in this node's history")
+        .register(registry);
+    Gauge.builder("coralmux_history_bytes", size, s -> s.get()[1]).baseUnit("bytes").register(registry);
   }
 
   public long undeliveredCount(DropReason reason) {
@@ -238,6 +285,9 @@ public final class RelayMetrics {
         .put("slow_consumers_closed", slowConsumersClosed.sum())
         .put("redis_failures", redisFailures.sum())
         .put("limiter_errors", limiterErrors.sum())
-        .put("decided_locally", new JsonObject().put("messages", localMessages.sum()).put("bytes", localBytes.sum()));
+        .put("decided_locally", new JsonObject().put("messages", localMessages.sum()).put("bytes", localBytes.sum()))
+        .put("history", new JsonObject().put("kept", historyKept.sum()).put("stored_offline", storedOffline.sum())
+            .put("replayed", replayed.sum()).put("duplicates_suppressed", duplicatesSuppressed.sum())
+            .put("repeats_skipped", repeatsSkipped.sum()));
   }
 }

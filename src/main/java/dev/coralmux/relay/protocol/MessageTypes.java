@@ -15,6 +15,8 @@ public final class MessageTypes {
   public static final String STATUS = "status";
   public static final String CHAT_ERROR = "chat.error";
   public static final String KEY_EXCHANGE = "key_exchange";
+  /** Reliable delivery: the relay's receipt for a message (stored or delivered). */
+  public static final String ACK = "ack";
   public static final String CHAT_STREAM = "chat.stream";
   public static final String CHAT_TOOL_STATUS = "chat.tool_status";
 
@@ -29,7 +31,8 @@ public final class MessageTypes {
 
   /** Types only the relay may send or that the relay consumes itself; clients may not forward them. */
   public static boolean isRelayReserved(String type) {
-    return type.equals(AUTH) || type.startsWith("auth.") || type.equals(STATUS) || type.startsWith("status.");
+    return type.equals(AUTH) || type.startsWith("auth.") || type.equals(STATUS) || type.startsWith("status.")
+        || type.equals(ACK);
   }
 
   /** Null when {@code sender} may send {@code type} to its peer, else the rule it breaks. */

@@ -29,6 +29,23 @@ public final class RelayMessages {
         .put("monthly_used_bytes", monthlyUsed));
   }
 
+  /** {@code auth.ok} for a client that asked for {@code resume}: what follows from the history. */
+  public static String authOk(boolean paired, long dailyQuota, long dailyUsed, long monthlyQuota, long monthlyUsed,
+                              int replayed, boolean complete) {
+    return envelope(MessageTypes.AUTH_OK, new JsonObject()
+        .put("paired", paired)
+        .put("daily_quota_bytes", dailyQuota)
+        .put("daily_used_bytes", dailyUsed)
+        .put("monthly_quota_bytes", monthlyQuota)
+        .put("monthly_used_bytes", monthlyUsed)
+        .put("resume", new JsonObject().put("replayed", replayed).put("complete", complete)));
+  }
+
+  /** Reliable delivery's receipt for the client message {@code refId}. */
+  public static String ack(String refId, boolean delivered) {
+    return envelope(MessageTypes.ACK, new JsonObject().put("ref_id", refId).put("state", delivered ? "delivered" : "stored"));
+  }
+
   public static String authFail(ErrorCode code, String message) {
     return envelope(MessageTypes.AUTH_FAIL, new JsonObject().put("code", code.name()).put("message", message));
   }

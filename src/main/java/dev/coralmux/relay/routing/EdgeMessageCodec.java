@@ -17,6 +17,8 @@ public final class EdgeMessageCodec implements MessageCodec<EdgeMessage, EdgeMes
   private static final byte PEER_ONLINE = 3;
   private static final byte PEER_OFFLINE = 4;
   private static final byte CLOSE = 5;
+  private static final byte ACK = 6;
+  private static final byte SYNC = 7;
 
   @Override
   public void encodeToWire(Buffer buf, EdgeMessage m) {
@@ -25,7 +27,7 @@ public final class EdgeMessageCodec implements MessageCodec<EdgeMessage, EdgeMes
       writeRef(buf, d.target());
       writeRef(buf, d.sender());
       writeString(buf, d.messageId());
-      buf.appendLong(d.receivedAtNanos());
+      buf.appendLong(d.receivedAtNanos()).appendLong(d.seq()).appendByte((byte) (d.wantsAck() ? 1 : 0));
       buf.appendInt(d.frame().length).appendBytes(d.frame());
     } else if (m instanceof EdgeMessage.Bounce b) {
       buf.appendByte(BOUNCE);
@@ -47,6 +49,16 @@ public final class EdgeMessageCodec implements MessageCodec<EdgeMessage, EdgeMes
       writeRef(buf, c.target());
       buf.appendShort(c.code());
       writeString(buf, c.reason());
+    } else if (m instanceof EdgeMessage.Ack a) {
+      buf.appendByte(ACK);
+      writeRef(buf, a.target());
+      writeString(buf, a.messageId());
+      buf.appendByte((byte) (a.delivered() ? 1 : 0));
+    } else if (m instanceof EdgeMessage.Sync y) {
+      buf.appendByte(SYNC);
+      writeRef(buf, y.target());
+      writeRef(buf, y.sender());
+      buf.appendLong(y.lastSeq());
     }
   }
 
@@ -60,9 +72,11 @@ public final class EdgeMessageCodec implements MessageCodec<EdgeMessage, EdgeMes
         ConnRef sender = readRef(buf, at);
         String id = readString(buf, at);
         long receivedAt = buf.getLong(at[0]);
-        int len = buf.getInt(at[0] + 8);
-        byte[] frame = buf.getBytes(at[0] + 12, at[0] + 12 + len);
-        yield new EdgeMessage.Deliver(target, sender, id, frame, receivedAt);
+        long seq = buf.getLong(at[0] + 8);
+        boolean wantsAck = buf.getByte(at[0] + 16) == 1;
+        int len = buf.getInt(at[0] + 17);
+        byte[] frame = buf.getBytes(at[0] + 21, at[0] + 21 + len);
+        yield new EdgeMessage.Deliver(target, sender, id, frame, receivedAt, seq, wantsAck);
       }
       case BOUNCE -> {
         ConnRef target = readRef(buf, at);
@@ -79,6 +93,16 @@ public final class EdgeMessageCodec implements MessageCodec<EdgeMessage, EdgeMes
         short code = buf.getShort(at[0]);
         at[0] += 2;
         yield new EdgeMessage.Close(target, code, readString(buf, at));
+      }
+      case ACK -> {
+        ConnRef target = readRef(buf, at);
+        String id = readString(buf, at);
+        yield new EdgeMessage.Ack(target, id, buf.getByte(at[0]) == 1);
+      }
+      case SYNC -> {
+        ConnRef target = readRef(buf, at);
+        ConnRef sender = readRef(buf, at);
+        yield new EdgeMessage.Sync(target, sender, buf.getLong(at[0]));
       }
       default -> throw new IllegalArgumentException("unknown edge message kind " + kind);
     };
@@ -100,6 +124,11 @@ public final class EdgeMessageCodec implements MessageCodec<EdgeMessage, EdgeMes
   }
 
   private static void writeRef(Buffer buf, ConnRef ref) {
+    if (ref == null) { // a sender unknown after a restart
+      writeString(buf, null);
+      buf.appendLong(0).appendLong(0);
+      return;
+    }
     writeString(buf, ref.address());
     buf.appendLong(ref.connId()).appendLong(ref.epoch());
   }
@@ -109,7 +138,7 @@ public final class EdgeMessageCodec implements MessageCodec<EdgeMessage, EdgeMes
     long connId = buf.getLong(at[0]);
     long epoch = buf.getLong(at[0] + 8);
     at[0] += 16;
-    return new ConnRef(address, connId, epoch);
+    return address == null ? null : new ConnRef(address, connId, epoch);
   }
 
   private static void writeString(Buffer buf, String s) {

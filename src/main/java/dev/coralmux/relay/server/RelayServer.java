@@ -25,6 +25,10 @@ import dev.coralmux.relay.invite.InviteKeys;
 import dev.coralmux.relay.logging.RedactingFormatter;
 import dev.coralmux.relay.invite.LocalInviteStore;
 import dev.coralmux.relay.limits.LocalLimiter;
+import dev.coralmux.relay.limits.KeepingLimiter;
+import dev.coralmux.relay.history.History;
+import dev.coralmux.relay.history.LocalHistory;
+import dev.coralmux.relay.cluster.RedisHistory;
 import dev.coralmux.relay.metrics.RelayMetrics;
 import dev.coralmux.relay.routing.EdgeBus;
 import dev.coralmux.relay.routing.LocalPresenceDirectory;
@@ -74,8 +78,8 @@ public final class RelayServer {
    * @param afterClose writes what is buffered, once nothing runs any more
    */
   private record Parts(Vertx vertx, String nodeId, boolean clustered, String adminKey, TokenStore store,
-                       Limiter limiter, PresenceDirectory presence, InviteStore invites, InviteKeys inviteKeys,
-                       RelayMetrics metrics,
+                       Limiter limiter, PresenceDirectory presence, History history, InviteStore invites,
+                       InviteKeys inviteKeys, RelayMetrics metrics,
                        Membership membership, NodeState state, Runnable beforeClose, Runnable afterClose) {}
 
   private final Parts parts;
@@ -119,15 +123,23 @@ public final class RelayServer {
       LocalTokenStore store = LocalTokenStore.open(vertx, config.dataDir(), limiter);
       long flushTimer = vertx.setPeriodic(config.flushIntervalMs(), t -> store.flush()
           .onFailure(e -> LOG.warning("could not write usage counters: " + e.getMessage())));
-      return new Parts(vertx, UUID.randomUUID().toString(), false, adminKey, store, limiter,
-          new LocalPresenceDirectory(), LocalInviteStore.open(vertx, config.dataDir()), inviteKeys, new RelayMetrics(),
+      RelayMetrics metrics = new RelayMetrics();
+      LocalHistory history = StandaloneHistory.load(config, metrics);
+      long sweepTimer = vertx.setPeriodic(60_000, t -> history.sweep());
+      return new Parts(vertx, UUID.randomUUID().toString(), false, adminKey, store,
+          config.history().enabled() ? new KeepingLimiter(limiter, history) : limiter,
+          new LocalPresenceDirectory(), history, LocalInviteStore.open(vertx, config.dataDir()), inviteKeys, metrics,
           new Membership(),
-          NodeState.standalone(), () -> vertx.cancelTimer(flushTimer), () -> {
+          NodeState.standalone(), () -> {
+            vertx.cancelTimer(flushTimer);
+            vertx.cancelTimer(sweepTimer);
+          }, () -> {
             try {
               store.flushBlocking();
             } catch (IOException e) {
               LOG.severe("could not write usage counters at shutdown: " + e.getMessage());
             }
+            StandaloneHistory.save(config, history);
           });
     } catch (RuntimeException e) {
       vertx.close();
@@ -153,6 +165,8 @@ public final class RelayServer {
           cluster.startDeadlineMs());
       RedisLimiter limiter = new RedisLimiter(scripts, metrics);
       vertx.setPeriodic(1_000, t -> limiter.reconcile());
+      RedisHistory history = new RedisHistory(scripts, config.history().ttlMs());
+      long cursorTimer = vertx.setPeriodic(1_000, t -> history.flushCursors());
       NodeState state = new NodeState(() -> {
         List<String> problems = new java.util.ArrayList<>();
         if (!joined.clusterManager().isActive()) problems.add("not a member of the cluster");
@@ -165,8 +179,11 @@ public final class RelayServer {
       LOG.info("node " + joined.nodeId() + " joined cluster " + cluster.clusterName() + " with "
           + joined.clusterManager().getNodes().size() + " member(s)");
       return new Parts(vertx, joined.nodeId(), true, config.adminKey(), new RedisTokenStore(scripts), limiter,
-          new RedisPresenceDirectory(scripts, joined.nodeId(), joined::isMember, cluster.presenceTtlMs()),
-          new RedisInviteStore(scripts), inviteKeys, metrics, membership, state, () -> { }, () -> { });
+          new RedisPresenceDirectory(scripts, joined.nodeId(), joined::isMember, cluster.presenceTtlMs()), history,
+          new RedisInviteStore(scripts), inviteKeys, metrics, membership, state, () -> {
+            vertx.cancelTimer(cursorTimer);
+            Startup.awaitQuietly(history.flushCursors(), 2_000); // the last second's cursors
+          }, () -> { });
     } catch (RuntimeException e) {
       vertx.close();
       throw e;
@@ -195,7 +212,7 @@ public final class RelayServer {
     }
     EdgeBus.registerCodec(vertx);
     EdgeDependencies edgeDeps = new EdgeDependencies(config, p.nodeId(), p.store(), p.limiter(), p.presence(),
-        p.metrics(), p.membership(), p.state()::draining);
+        p.history(), p.metrics(), p.membership(), p.state()::draining);
     List<EdgeVerticle> edges = new CopyOnWriteArrayList<>();
     AtomicInteger index = new AtomicInteger();
     // One deployment of N instances: Vert.x shares the listening port among them (also a random one).

@@ -57,4 +57,15 @@ final class Startup {
       }
     }
   }
+
+  /** Waits up to {@code timeoutMs} for best-effort work at shutdown; a failure or timeout is only logged. */
+  static void awaitQuietly(Future<?> f, long timeoutMs) {
+    try {
+      f.toCompletionStage().toCompletableFuture().get(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      LOG.warning("did not finish at shutdown: " + e);
+    }
+  }
 }

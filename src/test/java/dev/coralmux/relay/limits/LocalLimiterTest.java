@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class LocalLimiterTest {
-  private static final Limits SMALL = new Limits(1024, 1_000_000, 0, 1_000_000, 0, 1_000_000, 0, 100, 250);
+  private static final Limits SMALL = new Limits(1024, 1_000_000, 0, 1_000_000, 0, 1_000_000, 0, 100, 250, 1000, 1 << 20);
 
   @Test
   void quotasResetAtTheUtcDayAndMonthBoundaries() {
@@ -33,7 +33,7 @@ class LocalLimiterTest {
   @Test
   void rateIsPerTokenAndRoleWithBurst() {
     LocalLimiter limiter = new LocalLimiter(System::currentTimeMillis);
-    Limits l = new Limits(1024, 3, 0, 5, 0, 600, 50, Long.MAX_VALUE, Long.MAX_VALUE);
+    Limits l = new Limits(1024, 3, 0, 5, 0, 600, 50, Long.MAX_VALUE, Long.MAX_VALUE, 1000, 1 << 20);
     for (int i = 0; i < 3; i++) assertTrue(limiter.decide("a", RateClass.PHONE, l, 0).allowed());
     Decision refused = limiter.decide("a", RateClass.PHONE, l, 0);
     assertEquals(ErrorCode.RATE_LIMITED, refused.refusal());
@@ -45,7 +45,7 @@ class LocalLimiterTest {
   @Test
   void streamingHasItsOwnBucketWithItsOwnBurst() {
     LocalLimiter limiter = new LocalLimiter(System::currentTimeMillis);
-    Limits l = new Limits(1024, 3, 0, 5, 0, 600, 50, Long.MAX_VALUE, Long.MAX_VALUE);
+    Limits l = new Limits(1024, 3, 0, 5, 0, 600, 50, Long.MAX_VALUE, Long.MAX_VALUE, 1000, 1 << 20);
     for (int i = 0; i < 5; i++) assertTrue(limiter.decide("a", RateClass.AGENT, l, 0).allowed());
     assertEquals(ErrorCode.RATE_LIMITED, limiter.decide("a", RateClass.AGENT, l, 0).refusal());
     for (int i = 0; i < 50; i++) {

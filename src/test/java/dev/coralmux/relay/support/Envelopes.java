@@ -13,6 +13,14 @@ public final class Envelopes {
         .put("payload", new JsonObject().put("token", token).put("role", role)).encode();
   }
 
+  /** An auth asking for reliable delivery ({@code resume} and {@code acks}); {@code lastId} may be null. */
+  public static String authResume(String token, String role, String lastId) {
+    JsonObject payload = new JsonObject().put("token", token).put("role", role)
+        .put("caps", new io.vertx.core.json.JsonArray().add("resume").add("acks")).put("last_id", lastId);
+    return new JsonObject().put("v", 1).put("type", "auth").put("id", UUID.randomUUID().toString())
+        .put("ts", System.currentTimeMillis()).put("payload", payload).encode();
+  }
+
   public static String of(String type, JsonObject payload) {
     return new JsonObject().put("v", 1).put("type", type).put("id", UUID.randomUUID().toString())
         .put("ts", System.currentTimeMillis()).put("payload", payload).encode();

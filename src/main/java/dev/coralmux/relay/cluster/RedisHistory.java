@@ -1,0 +1,116 @@
+package dev.coralmux.relay.cluster;
+
+import dev.coralmux.relay.history.Entry;
+import dev.coralmux.relay.history.History;
+import dev.coralmux.relay.history.ReplayStart;
+import dev.coralmux.relay.protocol.Role;
+import dev.coralmux.relay.routing.ConnRef;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The history in Redis, shared by the cluster: a stream per token and direction whose entry ids are
+ * the sequence numbers, a hash of message ids (duplicates, {@code last_id}) and a small state hash.
+ * Messages are added by {@code limit_keep.lua} with their limit check; this reads them. Cursors
+ * ("delivered up to") are written in batches once a second ({@link #flushCursors}), not per message:
+ * a node that dies may replay up to a second of messages to a v1 reader.
+ */
+public final class RedisHistory implements History {
+  private static final RedisScripts.Script OPEN = RedisScripts.Script.load("history_open");
+  private static final RedisScripts.Script CURSOR = RedisScripts.Script.load("history_cursor");
+
+  private final RedisScripts redis;
+  private final Map<String, Long> cursors = new ConcurrentHashMap<>();
+  private final long ttlMs;
+
+  public RedisHistory(RedisScripts redis, long ttlMs) {
+    this.redis = redis;
+    this.ttlMs = ttlMs;
+  }
+
+  /** How a sender connection is written in a stream entry, to be told "delivered" later. */
+  static String senderField(ConnRef sender, boolean wantsAck) {
+    return sender.address() + "|" + sender.connId() + "|" + sender.epoch() + "|" + (wantsAck ? 1 : 0);
+  }
+
+  @Override
+  public Future<ReplayStart> open(String hash, Role reader, boolean resume, String lastId) {
+    String r = reader.wire();
+    String[] keys = {RedisKeys.historyMeta(hash, r), RedisKeys.historyStream(hash, r), RedisKeys.historyIds(hash, r)};
+    return redis.run(OPEN, keys, resume ? "resume" : "cursor", lastId == null ? "" : lastId, System.currentTimeMillis(), ttlMs)
+        .map(a -> new ReplayStart(a.get(0).toLong(), a.get(1).toLong(), a.get(2).toInteger(), a.get(3).toInteger() == 1));
+  }
+
+  @Override
+  public Future<List<Entry>> read(String hash, Role reader, long after, int max) {
+    Request xrange = Request.cmd(Command.XRANGE).arg(RedisKeys.historyStream(hash, reader.wire()))
+        .arg((after + 1) + "-0").arg("+").arg("COUNT").arg(max);
+    return redis.send(xrange).map(RedisHistory::entries);
+  }
+
+  private static List<Entry> entries(Response r) {
+    List<Entry> out = new ArrayList<>(r == null ? 0 : r.size());
+    if (r == null) return out;
+    for (Response item : r) {
+      String id = item.get(0).toString();
+      long seq = Long.parseLong(id.substring(0, id.indexOf('-')));
+      Response fields = item.get(1);
+      String messageId = null;
+      byte[] frame = null;
+      String sender = null;
+      long keptAt = 0;
+      for (int i = 0; i + 1 < fields.size(); i += 2) {
+        switch (fields.get(i).toString()) {
+          case "i" -> messageId = fields.get(i + 1).toString();
+          case "f" -> frame = fields.get(i + 1).toBytes();
+          case "s" -> sender = fields.get(i + 1).toString();
+          case "t" -> keptAt = fields.get(i + 1).toLong();
+          default -> { } // "a" is read with the sender
+        }
+      }
+      if (frame == null) continue;
+      ConnRef ref = null;
+      boolean wantsAck = false;
+      if (sender != null) {
+        String[] p = sender.split("\\|");
+        if (p.length == 4) {
+          ref = new ConnRef(p[0], Long.parseLong(p[1]), Long.parseLong(p[2]));
+          wantsAck = p[3].equals("1");
+        }
+      }
+      out.add(new Entry(seq, messageId, frame, ref, wantsAck, keptAt));
+    }
+    return out;
+  }
+
+  @Override
+  public void delivered(String hash, Role reader, long seq) {
+    cursors.merge(RedisKeys.historyMeta(hash, reader.wire()), seq, Math::max);
+  }
+
+  /** Writes the cursors moved since the last call (pipelined, one script call each). */
+  public Future<Void> flushCursors() {
+    List<Future<Response>> writes = new ArrayList<>();
+    for (String key : cursors.keySet()) {
+      Long seq = cursors.remove(key);
+      if (seq == null) continue;
+      writes.add(redis.run(CURSOR, new String[] {key}, seq)
+          .onFailure(e -> cursors.merge(key, seq, Math::max))); // tried again next time
+    }
+    return Future.join(writes).mapEmpty();
+  }
+
+  @Override
+  public void forget(String hash) {
+    for (Role r : Role.values()) {
+      redis.send(Request.cmd(Command.DEL).arg(RedisKeys.historyMeta(hash, r.wire()))
+          .arg(RedisKeys.historyStream(hash, r.wire())).arg(RedisKeys.historyIds(hash, r.wire())));
+    }
+  }
+}

@@ -1,0 +1,123 @@
+package dev.coralmux.relay.edge;
+
+import dev.coralmux.relay.history.Entry;
+import dev.coralmux.relay.history.History;
+import dev.coralmux.relay.metrics.RelayMetrics;
+import dev.coralmux.relay.protocol.Role;
+import dev.coralmux.relay.routing.ConnRef;
+import dev.coralmux.relay.routing.EdgeMessage;
+import io.vertx.core.Vertx;
+import java.util.List;
+
+/**
+ * A reader connection's place in its history. Kept messages (those with a sequence number) reach the
+ * client exactly once and in sequence order, whichever way they come: straight from the sender,
+ * replayed on auth, or read back to fill a gap — a copy lost with a dead node or sent to the reader's
+ * replaced connection, or one left out while the socket was full. The history is the source; a
+ * direct delivery is only the fast path. Confined to the connection's event loop.
+ */
+final class InOrderDelivery {
+  private static final int PAGE = 64;
+  private static final long RETRY_MS = 1_000;
+
+  private final History history;
+  private final String tokenHash;
+  private final Role reader;
+  private final ConnRef self;
+  private final Outbox outbox;
+  private final RelayMetrics metrics;
+  private final Vertx vertx;
+  /** The newest sequence number handed to the socket. */
+  private long written;
+  /** The newest sequence number known to be kept for this reader. */
+  private long known;
+  private boolean started;
+  private boolean reading;
+  private boolean closed;
+
+  InOrderDelivery(History history, String tokenHash, Role reader, ConnRef self, Outbox outbox, RelayMetrics metrics,
+                  Vertx vertx) {
+    this.history = history;
+    this.tokenHash = tokenHash;
+    this.reader = reader;
+    this.self = self;
+    this.outbox = outbox;
+    this.metrics = metrics;
+    this.vertx = vertx;
+  }
+
+  /** The client is live and has everything up to {@code after}; the history holds up to {@code head}. */
+  void start(long after, long head) {
+    started = true;
+    written = after;
+    learn(head);
+    pump();
+  }
+
+  /** A message exists up to {@code seq} (told before the start too: deliveries during auth are only hints). */
+  void learn(long seq) {
+    if (seq > known) known = seq;
+  }
+
+  void onDeliver(EdgeMessage.Deliver d) {
+    if (!started) {
+      learn(d.seq());
+      return;
+    }
+    if (d.seq() <= written) {
+      metrics.repeatSkipped();
+      return;
+    }
+    if (!reading && d.seq() == written + 1 && outbox.hasRoomFor(d.frame().length)) {
+      written = d.seq();
+      learn(written);
+      outbox.deliver(d);
+      return;
+    }
+    learn(d.seq());
+    pump();
+  }
+
+  /** The sender had messages kept up to {@code lastSeq} when it learned of this connection. */
+  void onSync(long lastSeq) {
+    learn(lastSeq);
+    if (started) pump();
+  }
+
+  /** A write completed: room again for what waits. */
+  void onWritten() {
+    if (started && written < known) pump();
+  }
+
+  void close() {
+    closed = true;
+  }
+
+  private void pump() {
+    if (reading || closed || written >= known || !outbox.hasRoomFor(1)) return;
+    reading = true;
+    history.read(tokenHash, reader, written, PAGE).onComplete(ar -> {
+      reading = false;
+      if (closed) return;
+      if (ar.failed()) { // the history does not answer: try again, the messages are still kept
+        vertx.setTimer(RETRY_MS, t -> pump());
+        return;
+      }
+      List<Entry> page = ar.result();
+      if (page.isEmpty()) { // the rest was trimmed (counted when trimmed) or has expired
+        written = Math.max(written, known);
+        return;
+      }
+      for (Entry e : page) {
+        if (e.seq() <= written) continue;
+        if (!outbox.hasRoomFor(e.frame().length)) return; // onWritten carries on
+        written = e.seq();
+        learn(written);
+        metrics.historyReplayed();
+        outbox.deliver(new EdgeMessage.Deliver(self, e.sender(), e.messageId(), e.frame(), 0, e.seq(),
+            e.wantsAck() && e.sender() != null));
+      }
+      pump();
+    });
+  }
+}

@@ -1,0 +1,79 @@
+-- limit.lua for a message to keep in the token's history, in the same call (still one Redis call per
+-- message): rate limit, then a duplicate id (not charged again), then the quotas, then keep and trim.
+-- KEYS: 1 rate bucket, 2 day counter, 3 month counter, 4 history meta (hash), 5 history stream, 6 ids (hash)
+-- ARGV: 1 per_min, 2 burst, 3 now_ms, 4 bytes, 5 daily_quota, 6 monthly_quota, 7 ms_to_day_end,
+--       8 ms_to_month_end, 9 message id, 10 frame, 11 sender ref, 12 wants ack (1/0),
+--       13 max messages, 14 max bytes, 15 ttl ms
+-- Returns {code, retry_after_ms, seq, duplicate (1/0), delivered (1/0), trimmed before delivery}.
+-- Codes as limit.lua. Sequence numbers grow by one; a history that expired restarts at now_ms * 1000.
+local per_min = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local now = tonumber(ARGV[3])
+local bytes = tonumber(ARGV[4])
+if per_min <= 0 then return {1, 60000, 0, 0, 0, 0} end
+local b = redis.call('HMGET', KEYS[1], 't', 'ts')
+local tokens = tonumber(b[1]) or burst
+local ts = tonumber(b[2]) or now
+if now > ts then tokens = math.min(burst, tokens + (now - ts) * per_min / 60000) end
+local ttl = math.max(60000, math.ceil(burst * 60000 / per_min) + 60000)
+if tokens < 1 then
+  redis.call('HSET', KEYS[1], 't', tostring(tokens), 'ts', tostring(math.max(now, ts)))
+  redis.call('PEXPIRE', KEYS[1], ttl)
+  return {1, math.max(1, math.ceil((1 - tokens) * 60000 / per_min)), 0, 0, 0, 0}
+end
+redis.call('HSET', KEYS[1], 't', tostring(tokens - 1), 'ts', tostring(math.max(now, ts)))
+redis.call('PEXPIRE', KEYS[1], ttl)
+
+local meta, stream, ids = KEYS[4], KEYS[5], KEYS[6]
+local cur = tonumber(redis.call('HGET', meta, 'cur') or '0')
+local existing = redis.call('HGET', ids, ARGV[9])
+if existing then
+  local s = tonumber(existing)
+  local delivered = 0
+  if s <= cur then delivered = 1 end
+  return {0, 0, s, 1, delivered, 0}
+end
+
+if bytes > 0 then
+  local day = tonumber(redis.call('GET', KEYS[2]) or '0')
+  if day + bytes > tonumber(ARGV[5]) then return {2, tonumber(ARGV[7]), 0, 0, 0, 0} end
+  local month = tonumber(redis.call('GET', KEYS[3]) or '0')
+  if month + bytes > tonumber(ARGV[6]) then return {3, tonumber(ARGV[8]), 0, 0, 0, 0} end
+  redis.call('INCRBY', KEYS[2], bytes)
+  redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[7]))
+  redis.call('INCRBY', KEYS[3], bytes)
+  redis.call('PEXPIRE', KEYS[3], tonumber(ARGV[8]))
+end
+
+local last = tonumber(redis.call('HGET', meta, 'seq') or '0')
+local seq = now * 1000
+if last > 0 then seq = last + 1 end
+local sid = string.format('%.0f', seq)
+redis.call('XADD', stream, sid .. '-1', 'i', ARGV[9], 'f', ARGV[10], 's', ARGV[11], 'a', ARGV[12], 't', ARGV[3])
+redis.call('HSET', ids, ARGV[9], sid)
+redis.call('HSET', meta, 'seq', sid)
+local total = redis.call('HINCRBY', meta, 'bytes', string.len(ARGV[10]))
+
+local max_n = tonumber(ARGV[13])
+local max_b = tonumber(ARGV[14])
+local oldest = now - tonumber(ARGV[15])
+local n = redis.call('XLEN', stream)
+local lost = 0
+while n > 0 do
+  local first = redis.call('XRANGE', stream, '-', '+', 'COUNT', 1)[1]
+  local f = {}
+  for j = 1, #first[2], 2 do f[first[2][j]] = first[2][j + 1] end
+  if n <= max_n and total <= max_b and tonumber(f['t']) >= oldest then break end
+  redis.call('XDEL', stream, first[1])
+  redis.call('HDEL', ids, f['i'])
+  total = redis.call('HINCRBY', meta, 'bytes', -string.len(f['f']))
+  local fseq = tonumber(string.match(first[1], '^(%d+)'))
+  redis.call('HSET', meta, 'trim', string.format('%.0f', fseq))
+  if fseq > cur then lost = lost + 1 end
+  n = n - 1
+end
+local keep_ms = tonumber(ARGV[15])
+redis.call('PEXPIRE', meta, keep_ms)
+redis.call('PEXPIRE', stream, keep_ms)
+redis.call('PEXPIRE', ids, keep_ms)
+return {0, 0, seq, 0, 0, lost}
