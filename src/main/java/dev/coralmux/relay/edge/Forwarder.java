@@ -39,6 +39,7 @@ final class Forwarder {
   private final HistoryBounds history;
   /** The newest sequence number this connection had kept: what a new reader connection is told ({@link #syncWith}). */
   private long lastSeq;
+  private Future<Decision> lastKeep = Future.succeededFuture(Decision.ALLOW);
 
   /**
    * @param reply writes a relay-made message to this client
@@ -80,8 +81,7 @@ final class Forwarder {
       Keep keep = history == null || f.type().equals(MessageTypes.KEY_EXCHANGE) ? null
           : new Keep(role.peer(), f.id(), f.frame(), self, caps.acks(), history);
       Future<Decision> decision = target.compose(t -> {
-        if (t != null) return deps.limiter().check(tokenHash, rate, limits, m.size(), keep);
-        if (keep != null && caps.resume()) return deps.limiter().check(tokenHash, rate, limits, m.size(), keep);
+        if (t != null || (keep != null && caps.resume())) return keepInOrder(rate, m.size(), keep);
         // No peer anywhere: the frame still counts toward the rate limit, and costs no quota.
         return deps.limiter().check(tokenHash, rate, limits, 0).map(d -> d.allowed() ? Refusals.NO_PEER : d);
       });
@@ -89,6 +89,20 @@ final class Forwarder {
           () -> metrics.undelivered(DropReason.SENDER_CLOSED));
     }
     // A pong needs nothing.
+  }
+
+  /**
+   * The check that keeps a message, one at a time per connection: the history numbers messages in
+   * the order their checks run, and pooled Redis connections would let a later check overtake an
+   * earlier one. Standalone checks complete at once, so nothing waits there.
+   */
+  private Future<Decision> keepInOrder(RateClass rate, long size, Keep keep) {
+    if (keep == null) return deps.limiter().check(tokenHash, rate, limits, size);
+    Future<Decision> previous = lastKeep;
+    Future<Decision> next = previous.isComplete() ? deps.limiter().check(tokenHash, rate, limits, size, keep)
+        : previous.transform(x -> deps.limiter().check(tokenHash, rate, limits, size, keep));
+    lastKeep = next;
+    return next;
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.coralmux.relay.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.coralmux.relay.support.DroppedPhone;
 import dev.coralmux.relay.support.Envelopes;
 import dev.coralmux.relay.support.RawWebSocket;
 import dev.coralmux.relay.support.QuotaProbe;
@@ -109,6 +110,43 @@ class ClusterTest {
         phone.send(m);
         assertEquals("status", phone.next().getString("type"), "trial " + trial + ": the online status, not an error");
         assertEquals(m, agent.nextRaw(), "trial " + trial);
+      }
+    }
+  }
+
+  @Test
+  void aPhoneDroppedWithoutCloseThatReconnectsToAnotherNodeGetsEveryMessageOnceInOrder() throws Exception {
+    // Phone on node 1 behind a network that goes silent, agent on node 2, phone back on node 3.
+    DroppedPhone.run(node(0).createToken(), node(0).port(), node(1).wsUrl(), node(2).wsUrl(), 40);
+  }
+
+  @Test
+  void storedOnOneNodeReplayedOnAnotherAndAResendAcrossNodesIsNotDeliveredTwice() {
+    String token = node(0).createToken();
+    List<String> sent = new ArrayList<>();
+    try (WsClient agent = WsClient.connect(node(0).wsUrl())) {
+      agent.send(Envelopes.authResume(token, "agent", null));
+      agent.expect("auth.ok");
+      for (int i = 0; i < 3; i++) {
+        sent.add(Envelopes.of("chat.done", new JsonObject().put("text", "offline " + i)));
+        agent.send(sent.get(i));
+        assertEquals("stored", agent.expect("ack").getJsonObject("payload").getString("state"));
+      }
+    }
+    try (WsClient phone = WsClient.connect(node(1).wsUrl())) {
+      phone.send(Envelopes.authResume(token, "phone", null));
+      JsonObject resume = phone.expect("auth.ok").getJsonObject("payload").getJsonObject("resume");
+      assertEquals(new JsonObject().put("replayed", 3).put("complete", true), resume);
+      for (String m : sent) assertEquals(m, phone.nextRaw());
+      // The agent comes back on a third node and resends what it has no "delivered" ack for.
+      try (WsClient agent = WsClient.connect(node(2).wsUrl())) {
+        agent.send(Envelopes.authResume(token, "agent", null));
+        agent.expect("auth.ok");
+        agent.send(sent.get(2));
+        assertEquals(new JsonObject(sent.get(2)).getString("id"),
+            agent.expect("ack").getJsonObject("payload").getString("ref_id"));
+        phone.expect("status");
+        phone.expectQuiet(); // not a second copy
       }
     }
   }
@@ -241,8 +279,8 @@ class ClusterTest {
       phone.expect("status");
       String p = Envelopes.chat("x".repeat(900));
       String a = Envelopes.stream("y".repeat(900), 1);
-      Thread phoneBurst = new Thread(() -> { for (int i = 0; i < each; i++) phone.send(p); });
-      Thread agentBurst = new Thread(() -> { for (int i = 0; i < each; i++) agent.send(a); });
+      Thread phoneBurst = new Thread(() -> { for (int i = 0; i < each; i++) phone.send(Envelopes.fresh(p)); });
+      Thread agentBurst = new Thread(() -> { for (int i = 0; i < each; i++) agent.send(Envelopes.fresh(a)); });
       phoneBurst.start();
       agentBurst.start();
       phoneBurst.join();

@@ -44,7 +44,7 @@ class CrashUsageIT {
         phone.expect("status");
         long start = System.nanoTime();
         for (int i = 0; i < perSecond * seconds; i++) { // steady traffic, then the crash at once
-          agent.send(m);
+          agent.send(Envelopes.fresh(m)); // a new id each time: a repeated id is a resend, charged once
           sent += m.length();
           LockSupport.parkNanos(start + TimeUnit.MILLISECONDS.toNanos((i + 1) * 1000L / perSecond) - System.nanoTime());
         }

@@ -191,4 +191,47 @@ class LoadBalancedClusterIT {
     closeAll(spared);
     closeAll(healed);
   }
+
+  @Test
+  @Order(4)
+  void killMinus9OfThePhonesNodeMidStreamLosesNothingOnceThePhoneResumesElsewhere() throws Exception {
+    String t = token(new JsonObject());
+    String phoneNode = cluster.node(1).replace("http://", "ws://") + "/ws";
+    String survivor = cluster.node(0).replace("http://", "ws://") + "/ws";
+    int total = 40;
+    List<String> sent = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<String> got = new ArrayList<>();
+    try (WsClient phone = WsClient.connect(phoneNode); WsClient agent = WsClient.connect(survivor)) {
+      phone.send(Envelopes.authResume(t, "phone", null));
+      phone.expect("auth.ok");
+      agent.send(Envelopes.authResume(t, "agent", null));
+      agent.expect("auth.ok");
+      phone.expect("status");
+      Thread streamer = new Thread(() -> {
+        for (int i = 1; i <= total; i++) { // an agent streaming a reply, a delta every 50 ms
+          String m = Envelopes.stream("delta " + i + " ", i);
+          sent.add(m);
+          agent.send(m);
+          java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
+        }
+      });
+      streamer.start();
+      while (got.size() < 8) got.add(phone.nextRaw());
+      cluster.killNode(1);
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(phone::isClosed);
+      while (phone.pending() > 0) got.add(phone.nextRaw()); // what reached the phone before the node died
+      String lastId = new JsonObject(got.get(got.size() - 1)).getString("id");
+      try (WsClient again = WsClient.connect(survivor)) {
+        again.send(Envelopes.authResume(t, "phone", lastId));
+        assertTrue(again.expect("auth.ok").getJsonObject("payload").getJsonObject("resume").getBoolean("complete"));
+        while (got.size() < total) {
+          String raw = again.nextRaw();
+          if (new JsonObject(raw).getString("type").equals("chat.stream")) got.add(raw);
+        }
+        streamer.join(30_000);
+        again.expectQuiet();
+      }
+      assertEquals(sent, got, "every delta exactly once, in order, byte for byte");
+    }
+  }
 }

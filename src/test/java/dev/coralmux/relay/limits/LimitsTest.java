@@ -86,7 +86,7 @@ class LimitsTest {
     assertEquals(fromAgent, p[0].nextRaw());
     long used = fromPhone.length() + fromAgent.length();
     assertTrue(used + fromPhone.length() > 1000, "test precondition: the third message must not fit");
-    p[0].send(fromPhone);
+    p[0].send(Envelopes.fresh(fromPhone)); // the same size, a new message (a repeated id would be a resend)
     JsonObject err = p[0].expectError("DAILY_QUOTA_EXCEEDED");
     assertTrue(err.getLong("retry_after_ms") > 0 && err.getLong("retry_after_ms") <= 86_400_000L);
     p[1].expectQuiet();
@@ -111,7 +111,7 @@ class LimitsTest {
     String m = Envelopes.chat("z".repeat(300));
     p[0].send(m);
     assertEquals(m, p[1].nextRaw());
-    p[0].send(m);
+    p[0].send(Envelopes.fresh(m)); // another message of the same size (the same id would be a resend)
     JsonObject err = p[0].expectError("MONTHLY_QUOTA_EXCEEDED");
     assertTrue(err.getLong("retry_after_ms") > 0);
     p[0].close();

@@ -34,6 +34,15 @@ public final class Envelopes {
     return of("chat.stream", new JsonObject().put("delta", delta).put("seq", seq));
   }
 
+  /**
+   * The same envelope with a new id (same length): ids are unique per message, and with the
+   * history on a repeated id is a resend, delivered once.
+   */
+  public static String fresh(String envelope) {
+    String id = new JsonObject(envelope).getString("id");
+    return envelope.replace("\"id\":\"" + id + "\"", "\"id\":\"" + UUID.randomUUID() + "\"");
+  }
+
   public static String ping() {
     return new JsonObject().put("type", "ping").put("payload", new JsonObject()).encode();
   }

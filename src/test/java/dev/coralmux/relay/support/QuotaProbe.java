@@ -23,7 +23,7 @@ public final class QuotaProbe {
       boolean phoneTurn = i % 2 == 0;
       WsClient sender = phoneTurn ? phone : agent;
       WsClient receiver = phoneTurn ? agent : phone;
-      String m = phoneTurn ? fromPhone : fromAgent;
+      String m = Envelopes.fresh(phoneTurn ? fromPhone : fromAgent);
       sender.send(m);
       sender.send(Envelopes.ping());
       JsonObject reply = sender.next();
