@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Relay jars compared in one run: the same load generator against each, in turn (A B C A B C …)
-# so a noisy machine hits all alike. Relay pinned to core 0, generator to core 1 (taskset).
+# Relay jars (or one jar with different confs: JAR@CONF) compared in one run: the same load
+# generator against each, in turn (A B C A B C …) so a noisy machine hits all alike. Relay pinned
+# to core 0, generator to core 1 (taskset).
 #   scripts/bench-compare.sh before=OLD.jar after=target/coralmux-relay.jar   # results: target/bench-compare/
+#   scripts/bench-compare.sh on=target/coralmux-relay.jar@conf/bench.json off=target/coralmux-relay.jar@conf/bench-no-history.json
 #   ROUNDS=3 scripts/bench-compare.sh …                                     # default 2 rounds
-# Each jar takes ~40 s per round on a 2-core machine.
+#   CROSS_NODE=1 scripts/bench-compare.sh …   # a 2-node cluster + Redis: phones on node 1, agents on node 2
+# Each jar takes ~40 s per round on a 2-core machine (cross-node: ~70 s).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 2 ] || { echo "usage: $0 label=relay.jar label=relay.jar [...]"; exit 2; }
@@ -13,8 +16,22 @@ export RELAY_ADMIN_KEY=bench-admin-key-not-for-production
 OUT=target/bench-compare; rm -rf "$OUT"; mkdir -p "$OUT"
 B="taskset -c 1 java -jar target/coralmux-relay-bench.jar --relay http://127.0.0.1:8080"
 . scripts/lib/pinned-relay.sh
-run() { # label jar round
-  start_relay "$2" conf/bench.json "$OUT/$1-$3.log"
+run() { # label jar[@conf] round
+  local jar=${2%%@*} conf=conf/bench.json
+  [[ "$2" == *@* ]] && conf=${2#*@}
+  if [ -n "${CROSS_NODE:-}" ]; then
+    local base=29080 dir=$OUT/cluster
+    CLUSTER_DIR=$dir RELAY_CONFIG=$conf NODES=2 BASE_PORT=$base scripts/cluster-up.sh > "$OUT/$1-$3.log" 2>&1 \
+      || { cat "$OUT/$1-$3.log"; exit 1; }
+    trap "CLUSTER_DIR=$dir scripts/cluster-down.sh > /dev/null 2>&1" EXIT
+    local C="taskset -c 1 java -jar target/coralmux-relay-bench.jar --relay http://127.0.0.1:$((base + 1))
+      --phone-url ws://127.0.0.1:$((base + 1))/ws --agent-url ws://127.0.0.1:$((base + 2))/ws"
+    $C --out "$OUT/$1.json" throughput --pairs 100 --inflight 10 --size 1024 --duration 10
+    $C --out "$OUT/$1.json" latency --pairs 1000 --size 1024 --rates 2000 --duration 10
+    CLUSTER_DIR=$dir scripts/cluster-down.sh > /dev/null 2>&1
+    return
+  fi
+  start_relay "$jar" "$conf" "$OUT/$1-$3.log"
   $B --out "$OUT/$1.json" throughput --pairs 100 --inflight 10 --size 1024 --duration 10
   $B --out "$OUT/$1.json" latency --pairs 1000 --size 1024 --rates 2000,10000 --duration 10
   stop_relay
