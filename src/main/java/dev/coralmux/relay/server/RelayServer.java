@@ -166,7 +166,7 @@ public final class RelayServer {
       RedisLimiter limiter = new RedisLimiter(scripts, metrics);
       vertx.setPeriodic(1_000, t -> limiter.reconcile());
       RedisHistory history = new RedisHistory(scripts, config.history().ttlMs());
-      long cursorTimer = vertx.setPeriodic(1_000, t -> history.flushCursors());
+      long cursorTimer = vertx.setPeriodic(RedisHistory.CURSOR_FLUSH_MS, t -> history.flushCursors());
       NodeState state = new NodeState(() -> {
         List<String> problems = new java.util.ArrayList<>();
         if (!joined.clusterManager().isActive()) problems.add("not a member of the cluster");

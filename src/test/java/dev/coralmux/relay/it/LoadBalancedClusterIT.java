@@ -79,6 +79,15 @@ class LoadBalancedClusterIT {
     return pairs;
   }
 
+  /** The id of the last peer message each client got: what it resumes from after a reconnect. */
+  static final java.util.Map<WsClient, String> lastReceived = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+
+  static JsonObject received(WsClient c, String type) {
+    JsonObject m = c.expect(type);
+    lastReceived.put(c, m.getString("id"));
+    return m;
+  }
+
   /** Each side sends {@code k} messages; each must arrive once, in order. */
   static void exchange(List<Pair> pairs, int k, String round) {
     for (Pair p : pairs) {
@@ -89,8 +98,8 @@ class LoadBalancedClusterIT {
     }
     for (Pair p : pairs) {
       for (int i = 0; i < k; i++) {
-        assertEquals(round + ":" + i, p.agent().expect("chat.send").getJsonObject("payload").getString("text"));
-        assertEquals(round + ":" + i, p.phone().expect("chat.stream").getJsonObject("payload").getString("delta"));
+        assertEquals(round + ":" + i, received(p.agent(), "chat.send").getJsonObject("payload").getString("text"));
+        assertEquals(round + ":" + i, received(p.phone(), "chat.stream").getJsonObject("payload").getString("delta"));
       }
     }
   }
@@ -173,7 +182,11 @@ class LoadBalancedClusterIT {
     List<Pair> healed = new ArrayList<>();
     for (Pair p : affected) {
       boolean phoneDown = p.phone().isClosed();
-      WsClient fresh = WsClient.auth(cluster.lbWs(), p.token(), phoneDown ? "phone" : "agent");
+      // It resumes from the last message it got, as the SDK does: nothing twice, nothing lost.
+      WsClient fresh = WsClient.connect(cluster.lbWs());
+      fresh.send(Envelopes.authCaps(p.token(), phoneDown ? "phone" : "agent",
+          lastReceived.get(phoneDown ? p.phone() : p.agent()), "resume"));
+      assertEquals(0, fresh.expect("auth.ok").getJsonObject("payload").getJsonObject("resume").getInteger("replayed"));
       WsClient survivor = phoneDown ? p.agent() : p.phone();
       assertEquals("online", survivor.expect("status").getJsonObject("payload").getString("peer"));
       healed.add(new Pair(p.token(), phoneDown ? new WsClient[] {fresh, p.agent()} : new WsClient[] {p.phone(), fresh}));

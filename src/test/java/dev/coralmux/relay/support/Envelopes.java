@@ -15,8 +15,13 @@ public final class Envelopes {
 
   /** An auth asking for reliable delivery ({@code resume} and {@code acks}); {@code lastId} may be null. */
   public static String authResume(String token, String role, String lastId) {
+    return authCaps(token, role, lastId, "resume", "acks");
+  }
+
+  /** An auth with these {@code caps} and {@code last_id} (may be null). */
+  public static String authCaps(String token, String role, String lastId, String... caps) {
     JsonObject payload = new JsonObject().put("token", token).put("role", role)
-        .put("caps", new io.vertx.core.json.JsonArray().add("resume").add("acks")).put("last_id", lastId);
+        .put("caps", new io.vertx.core.json.JsonArray(java.util.List.of(caps))).put("last_id", lastId);
     return new JsonObject().put("v", 1).put("type", "auth").put("id", UUID.randomUUID().toString())
         .put("ts", System.currentTimeMillis()).put("payload", payload).encode();
   }
