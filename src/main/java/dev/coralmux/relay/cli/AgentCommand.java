@@ -59,10 +59,19 @@ final class AgentCommand implements Callable<Integer> {
     });
     CountDownLatch stopped = new CountDownLatch(1);
     RelayClient[] holder = new RelayClient[1];
+    StartupHistory history = new StartupHistory(n -> System.err.println(n + " message(s) from before this agent started "
+        + "were not answered (the relay's history; with E2E they were sealed to an earlier key)"));
     RelayListener listener = new RelayListener() {
       @Override
       public void onConnected(io.vertx.core.json.JsonObject authOk) {
+        history.connected(authOk);
         System.err.println("agent connected" + (authOk.getBoolean("paired") ? "; phone online" : "; waiting for the phone"));
+      }
+
+      @Override
+      public void onResumed(int replayed, boolean complete) {
+        if (replayed > 0 || !complete) System.err.println("resumed: " + replayed + " message(s) replayed"
+            + (complete ? "" : "; some were no longer held by the relay"));
       }
 
       @Override
@@ -77,13 +86,14 @@ final class AgentCommand implements Callable<Integer> {
 
       @Override
       public void onMessage(RelayMessage m) {
-        if (!m.type().equals("chat.send")) return;
+        if (history.skip() || !m.type().equals("chat.send")) return;
         String text = m.payload().getString("text", "");
         work.execute(() -> answer(holder[0], bridge, text));
       }
 
       @Override
       public void onRelayError(RelayError e) {
+        if (history.skip(e)) return;
         System.err.println("relay: " + e.code() + ": " + e.message());
       }
 
@@ -99,7 +109,8 @@ final class AgentCommand implements Callable<Integer> {
         if (!retrying) stopped.countDown();
       }
     };
-    RelayClient agent = RelayClient.start(ClientOptions.of(relay.base(), client.token, Role.AGENT).withE2e(!client.noE2e), listener);
+    RelayClient agent = RelayClient.start(ClientOptions.of(relay.base(), client.token, Role.AGENT)
+        .withE2e(!client.noE2e).withReliable(!client.noResume), listener);
     holder[0] = agent;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       agent.close();

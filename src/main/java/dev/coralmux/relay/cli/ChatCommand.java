@@ -52,11 +52,20 @@ final class ChatCommand implements Callable<Integer> {
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     boolean e2e = !client.noE2e;
     StreamAssembler stream = new StreamAssembler(delta -> out.print(delta));
+    StartupHistory history = new StartupHistory(n -> { });
     RelayListener listener = new RelayListener() {
+      boolean reconnected;
+
       @Override
       public void onConnected(JsonObject authOk) {
+        reconnected = history.connected(authOk);
         if (message == null) System.err.println("connected" + (authOk.getBoolean("paired") ? "; agent online" : "; waiting for the agent"));
         if (authOk.getBoolean("paired") && !e2e) ready.complete(null);
+      }
+
+      @Override
+      public void onResumed(int replayed, boolean complete) {
+        if (reconnected && !complete) System.err.println("warning: some messages sent while this side was away are no longer held by the relay");
       }
 
       @Override
@@ -73,6 +82,7 @@ final class ChatCommand implements Callable<Integer> {
 
       @Override
       public void onMessage(RelayMessage m) {
+        if (history.skip()) return; // earlier runs' conversation, not a reply to this one
         switch (m.type()) {
           case "chat.stream" -> stream.chunk(m.payload().getInteger("seq", 0), m.payload().getString("delta", ""));
           case "chat.done" -> {
@@ -90,6 +100,7 @@ final class ChatCommand implements Callable<Integer> {
 
       @Override
       public void onRelayError(RelayError e) {
+        if (history.skip(e)) return;
         if (e.code().equals("E2E_MISMATCH")) ready.completeExceptionally(new IllegalStateException(e.code() + ": " + e.message()));
         pending.complete(new Reply(null, e.code(), e.message()));
       }
@@ -105,7 +116,8 @@ final class ChatCommand implements Callable<Integer> {
         pending.complete(new Reply(null, code, msg));
       }
     };
-    try (RelayClient phone = RelayClient.start(ClientOptions.of(relay.base(), client.token, Role.PHONE).withE2e(e2e), listener)) {
+    try (RelayClient phone = RelayClient.start(ClientOptions.of(relay.base(), client.token, Role.PHONE)
+        .withE2e(e2e).withReliable(!client.noResume), listener)) {
       if (message != null) return once(phone, out);
       return interactive(phone);
     }
@@ -136,13 +148,15 @@ final class ChatCommand implements Callable<Integer> {
     String line;
     while ((line = in.readLine()) != null) {
       if (line.isBlank()) continue;
-      pending = new CompletableFuture<>();
+      CompletableFuture<Reply> reply = new CompletableFuture<>();
+      pending = reply;
+      // Not waited on: with reliable delivery it completes on the relay's ack, which may come after a reconnect.
+      phone.sendChat(line).onFailure(e -> reply.complete(new Reply(null, "NOT_SENT", e.getMessage())));
       try {
-        phone.sendChat(line).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        Reply r = pending.get(5, TimeUnit.MINUTES);
+        Reply r = reply.get(5, TimeUnit.MINUTES);
         if (r.errorCode() != null) System.err.println("error: " + r.errorCode() + ": " + r.errorMessage());
-      } catch (java.util.concurrent.ExecutionException e) {
-        System.err.println("not sent: " + e.getCause().getMessage());
+      } catch (TimeoutException e) {
+        System.err.println("no reply within 5 minutes");
       }
     }
     return 0;

@@ -14,30 +14,44 @@ import java.time.Duration;
  * @param pongTimeout a missing {@code pong} after this long means the connection is dead (10 s)
  * @param backoffInitial first reconnect delay; doubles (with jitter) up to {@code backoffMax}
  * @param streamInterval a {@link ReplyStream} sends at most one {@code chat.stream} per interval (50 ms)
+ * @param reliable reliable delivery (on by default): ask the relay for {@code resume} and
+ *     {@code acks}, keep the E2E key pair for the client's life, resend what the relay has not
+ *     acked after a reconnect; off, the client speaks v1 exactly (fresh keys per connection)
  */
 public record ClientOptions(String url, String token, Role role, boolean e2e, Duration pingInterval,
                             Duration pongTimeout, Duration backoffInitial, Duration backoffMax,
-                            Duration streamInterval) {
+                            Duration streamInterval, boolean reliable) {
+
+  /** The options without {@code reliable} (on), as before it existed. */
+  public ClientOptions(String url, String token, Role role, boolean e2e, Duration pingInterval, Duration pongTimeout,
+                       Duration backoffInitial, Duration backoffMax, Duration streamInterval) {
+    this(url, token, role, e2e, pingInterval, pongTimeout, backoffInitial, backoffMax, streamInterval, true);
+  }
 
   public static ClientOptions of(String url, String token, Role role) {
     return new ClientOptions(url, token, role, true, Duration.ofSeconds(30), Duration.ofSeconds(10),
-        Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofMillis(50));
+        Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofMillis(50), true);
   }
 
   public ClientOptions withE2e(boolean on) {
-    return new ClientOptions(url, token, role, on, pingInterval, pongTimeout, backoffInitial, backoffMax, streamInterval);
+    return new ClientOptions(url, token, role, on, pingInterval, pongTimeout, backoffInitial, backoffMax, streamInterval, reliable);
   }
 
   public ClientOptions withHeartbeat(Duration interval, Duration timeout) {
-    return new ClientOptions(url, token, role, e2e, interval, timeout, backoffInitial, backoffMax, streamInterval);
+    return new ClientOptions(url, token, role, e2e, interval, timeout, backoffInitial, backoffMax, streamInterval, reliable);
   }
 
   public ClientOptions withBackoff(Duration initial, Duration max) {
-    return new ClientOptions(url, token, role, e2e, pingInterval, pongTimeout, initial, max, streamInterval);
+    return new ClientOptions(url, token, role, e2e, pingInterval, pongTimeout, initial, max, streamInterval, reliable);
   }
 
   public ClientOptions withStreamInterval(Duration interval) {
-    return new ClientOptions(url, token, role, e2e, pingInterval, pongTimeout, backoffInitial, backoffMax, interval);
+    return new ClientOptions(url, token, role, e2e, pingInterval, pongTimeout, backoffInitial, backoffMax, interval, reliable);
+  }
+
+  /** Reliable delivery on (the default) or off (v1 exactly). */
+  public ClientOptions withReliable(boolean on) {
+    return new ClientOptions(url, token, role, e2e, pingInterval, pongTimeout, backoffInitial, backoffMax, streamInterval, on);
   }
 
   /** The WebSocket endpoint for {@link #url()}. */

@@ -30,22 +30,26 @@ import java.util.UUID;
  * <p>All state lives on one Vert.x context; every public method may be called from any thread and
  * listener methods are called on that context (do not block in them).
  *
- * <p>E2E (on by default): after each (re)connection the client makes a fresh X25519 key pair and
- * sends {@code key_exchange} when its peer is online; it answers each new peer key with its own,
- * so either side reconnecting re-keys both. Payloads are encrypted as {@code {enc, ciphertext,
- * nonce}}; while no key is agreed, sends wait (briefly, bounded) rather than go out in plaintext.
- * Plaintext from the peer is never delivered ({@code E2E_PLAINTEXT}, see {@link PeerInbox}); a peer
- * that does not encrypt at all is reported as {@code E2E_MISMATCH} (see {@link KeyExchangeWatch}).
+ * <p>E2E (on by default): the client sends {@code key_exchange} whenever its peer comes online or
+ * it connects to an online peer, and answers each new peer key with its own. Payloads are encrypted
+ * as {@code {enc, ciphertext, nonce}}; while no key was ever agreed, sends wait (briefly, bounded)
+ * rather than go out in plaintext. Plaintext from the peer is never delivered ({@code E2E_PLAINTEXT},
+ * see {@link PeerInbox}); a peer that does not encrypt at all is reported as {@code E2E_MISMATCH}
+ * (see {@link KeyExchangeWatch}).
+ *
+ * <p>Reliable delivery (on by default, {@link ClientOptions#reliable()}): the client asks for
+ * {@code resume} and {@code acks} with the id of the last peer message it got, so the relay replays
+ * what it missed ({@link ResumeState}, {@link RelayListener#onResumed}). It keeps one key pair for
+ * its life and seals to the peer's last key while the peer is away ({@link KeyAgreement}), so a send
+ * to an offline peer is stored, not refused; each message is kept until acked and resent unchanged
+ * after a reconnect ({@link Outbox}). With a relay without the extension it works as v1.
  */
 public final class RelayClient implements AutoCloseable {
   /** Codes after which reconnecting cannot help. */
   private static final Set<String> PERMANENT_AUTH_FAILURES = Set.of("UNAUTHORIZED", "INVALID_MESSAGE");
   private static final int CLOSE_REPLACED = 4409;
   private static final int CLOSE_AUTH = 4401;
-  private static final int MAX_WAITING = 256;
   private static final long SEND_WAIT_MS = 15_000;
-  /** How long an online peer may take to answer our key before it is said not to encrypt. */
-  private static final long KEY_WAIT_MS = 5_000;
 
   private final Vertx vertx;
   private final boolean ownsVertx;
@@ -57,15 +61,13 @@ public final class RelayClient implements AutoCloseable {
   private final Promise<Void> firstConnect = Promise.promise();
 
   private WebSocket ws;
-  private boolean authenticated;
   private boolean stopped;
-  private boolean peerOnline;
-  private final KeyAgreement e2e;
+  private final PeerSession peer;
   private final PeerInbox inbox;
   private final Heartbeat heartbeat;
-  private final KeyExchangeWatch keyWatch;
+  private final ResumeState resume;
+  private final Outbox outbox;
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
-  private final WaitingSends waiting = new WaitingSends(MAX_WAITING);
 
   private RelayClient(Vertx vertx, boolean ownsVertx, ClientOptions options, RelayListener listener) {
     this.vertx = vertx;
@@ -76,13 +78,13 @@ public final class RelayClient implements AutoCloseable {
     this.sockets = vertx.createWebSocketClient(new WebSocketClientOptions()
         .setMaxFrameSize(16 * 1024 * 1024).setMaxMessageSize(16 * 1024 * 1024).setConnectTimeout(10_000));
     this.backoff = new Backoff(options.backoffInitial(), options.backoffMax());
-    this.e2e = new KeyAgreement(options.e2e());
+    KeyAgreement e2e = new KeyAgreement(options.e2e(), options.reliable());
     this.inbox = new PeerInbox(e2e, listener);
     this.heartbeat = new Heartbeat(vertx, options.pingInterval(), options.pongTimeout());
-    this.keyWatch = new KeyExchangeWatch(vertx, KEY_WAIT_MS, message -> {
-      listener.onRelayError(new RelayError("E2E_MISMATCH", message, null, -1));
-      waiting.failAll("E2E_MISMATCH", message);
-    });
+    this.resume = new ResumeState(options.reliable());
+    this.peer = new PeerSession(vertx, e2e, listener);
+    this.outbox = new Outbox(vertx, e2e, peer);
+    peer.sendsThrough(outbox);
   }
 
   /** Starts a client on its own small Vert.x instance (closed with the client). */
@@ -107,20 +109,23 @@ public final class RelayClient implements AutoCloseable {
   }
 
   public boolean isPeerOnline() {
-    return peerOnline;
+    return peer.online();
   }
 
-  /** Whether a key is agreed with the current peer (sends are encrypted). */
+  /** Whether a key is agreed with the peer (what it sends can be read; sends are encrypted). */
   public boolean isEncrypted() {
-    return e2e.agreed();
+    return peer.keyAgreed();
   }
 
   // ---------------------------------------------------------------- sending
 
-  /** Sends any message type; the payload is encrypted when E2E is on. */
+  /**
+   * Sends any message type; the payload is encrypted when E2E is on. The future completes when the
+   * relay acks the message, or (v1 relay) once it is written; see {@link Outbox} for its failures.
+   */
   public Future<Void> send(String type, JsonObject payload) {
     Promise<Void> sent = Promise.promise();
-    context.runOnContext(v -> sendOnContext(new WaitingSends.Outgoing(type, payload, sent, System.currentTimeMillis() + SEND_WAIT_MS)));
+    context.runOnContext(v -> outbox.send(new WaitingSends.Outgoing(type, payload, sent, System.currentTimeMillis() + SEND_WAIT_MS)));
     return sent.future();
   }
 
@@ -150,36 +155,6 @@ public final class RelayClient implements AutoCloseable {
     return send("chat.error", new JsonObject().put("code", code).put("message", message));
   }
 
-  private void sendOnContext(WaitingSends.Outgoing out) {
-    if (stopped) {
-      out.sent().fail(new RelayException("CLOSED", "the client is stopped"));
-      return;
-    }
-    boolean needsKey = options.e2e() && !out.type().equals(MessageTypes.KEY_EXCHANGE);
-    if (!authenticated || ws == null || (needsKey && !e2e.agreed())) {
-      if (authenticated && needsKey && !peerOnline) {
-        out.sent().fail(new RelayException("PEER_OFFLINE", "the peer is not connected; nothing to encrypt for"));
-      } else if (needsKey && keyWatch.mismatched()) {
-        out.sent().fail(new RelayException("E2E_MISMATCH", "the peer does not encrypt end to end"));
-      } else if (!waiting.offer(out)) {
-        out.sent().fail(new RelayException("NOT_READY", "too many messages waiting for the connection or key exchange"));
-      } else {
-        // Not connected yet, or no key yet: wait (bounded in number and time) rather than fail or leak plaintext.
-        vertx.setTimer(Math.max(1, out.deadline() - System.currentTimeMillis()), t -> waiting.expire(System.currentTimeMillis()));
-      }
-      return;
-    }
-    JsonObject payload = out.payload();
-    if (needsKey) payload = e2e.encrypt(payload);
-    JsonObject envelope = new JsonObject().put("v", 1).put("type", out.type())
-        .put("id", UUID.randomUUID().toString()).put("ts", System.currentTimeMillis()).put("payload", payload);
-    ws.writeTextMessage(envelope.encode()).onComplete(out.sent());
-  }
-
-  private void flushWaiting() {
-    waiting.takeAll().forEach(this::sendOnContext); // each is sent, fails, or waits again
-  }
-
   // ---------------------------------------------------------------- connection lifecycle
 
   private void connect() {
@@ -200,9 +175,8 @@ public final class RelayClient implements AutoCloseable {
       ws.exceptionHandler(e -> { /* the close handler follows */ });
       WebSocket mine = ws;
       ws.closeHandler(v -> onClosed(mine));
-      ws.writeTextMessage(new JsonObject().put("v", 1).put("type", MessageTypes.AUTH)
-          .put("id", UUID.randomUUID().toString()).put("ts", System.currentTimeMillis())
-          .put("payload", new JsonObject().put("token", options.token()).put("role", options.role().wire())).encode());
+      ws.writeTextMessage(Outbox.envelope(MessageTypes.AUTH, UUID.randomUUID().toString(),
+          resume.addTo(new JsonObject().put("token", options.token()).put("role", options.role().wire()))));
     });
   }
 
@@ -211,14 +185,12 @@ public final class RelayClient implements AutoCloseable {
     int code = closedSocket.closeStatusCode() == null ? -1 : closedSocket.closeStatusCode();
     String reason = closedSocket.closeReason() == null ? "" : closedSocket.closeReason();
     ws = null;
-    authenticated = false;
-    peerOnline = false;
-    e2e.forgetPeer();
-    keyWatch.reset();
+    outbox.disconnected();
+    peer.disconnected(resume.active());
     heartbeat.stop();
     if (code == CLOSE_REPLACED || (code == CLOSE_AUTH && reason.contains("revoked"))) stopped = true;
     if (stopped) {
-      waiting.failAll("CLOSED", "the connection to the relay closed for good");
+      outbox.stop("CLOSED", "the connection to the relay closed for good");
       listener.onDisconnected(code, reason, false);
       firstConnect.tryFail(new RelayException("CLOSED", reason));
     } else {
@@ -246,30 +218,37 @@ public final class RelayClient implements AutoCloseable {
     switch (type) {
       case MessageTypes.AUTH_OK -> onAuthOk(payload);
       case MessageTypes.AUTH_FAIL -> onAuthFail(payload);
-      case MessageTypes.STATUS -> onStatus("online".equals(payload.getString("peer")));
+      case MessageTypes.STATUS -> peer.status("online".equals(payload.getString("peer")), resume.active());
       case MessageTypes.PONG -> heartbeat.pong();
-      case MessageTypes.KEY_EXCHANGE -> onPeerKey(payload.getString("pubkey"));
+      case MessageTypes.KEY_EXCHANGE -> peer.peerKey(payload.getValue("pubkey") instanceof String k ? k : null);
       default -> {
         if (type.equals(MessageTypes.CHAT_ERROR) && "relay".equals(payload.getString("source"))) {
-          listener.onRelayError(new RelayError(payload.getString("code"), payload.getString("message"),
-              payload.getString("ref_id"), payload.getLong("retry_after_ms", -1L)));
+          RelayError e = new RelayError(payload.getString("code"), payload.getString("message"),
+              payload.getString("ref_id"), payload.getLong("retry_after_ms", -1L));
+          outbox.refused(e.refId(), e.code(), e.message()); // fails its future, if it was kept for resending
+          listener.onRelayError(e);
+        } else if (type.equals(Outbox.ACK) && resume.active()) { // from an older relay, an "ack" is just a peer message
+          String refId = payload.getString("ref_id");
+          outbox.acked(refId);
+          listener.onAck(refId, payload.getString("state"));
         } else {
           inbox.accept(type, m, payload); // decrypted, or refused and reported
+          resume.received(type, m.getString("id")); // either way: a replay must not bring it back
         }
       }
     }
   }
 
   private void onAuthOk(JsonObject payload) {
-    authenticated = true;
     backoff.reset();
-    e2e.renew(); // fresh keys per connection
-    peerOnline = payload.getBoolean("paired", false);
+    ResumeState.Resumed resumed = resume.accept(payload); // null: this relay works as v1
     heartbeat.start(ws);
+    outbox.connected(ws, resumed != null); // what the relay has not acked goes again, first (resuming)
+    peer.connected(payload.getBoolean("paired", false), resumed != null); // our key, if the peer is online
+    outbox.flush(); // then what waited for the connection (before the app can send more): sent, failed, or waiting on
     listener.onConnected(payload);
+    if (resumed != null) listener.onResumed(resumed.replayed(), resumed.complete());
     firstConnect.tryComplete();
-    if (peerOnline) offerKey();
-    flushWaiting(); // sends without E2E go now; with E2E they fail fast if no peer, else wait for the key
   }
 
   private void onAuthFail(JsonObject payload) {
@@ -277,46 +256,11 @@ public final class RelayClient implements AutoCloseable {
     String message = payload.getString("message", "");
     if (PERMANENT_AUTH_FAILURES.contains(code)) {
       stopped = true;
-      waiting.failAll(code, message);
+      outbox.stop(code, message);
       listener.onAuthFailed(code, message);
       firstConnect.tryFail(new RelayException(code, message));
     }
     // Otherwise (e.g. SERVICE_UNAVAILABLE) the relay closes and the client retries.
-  }
-
-  private void onStatus(boolean online) {
-    peerOnline = online;
-    e2e.forgetPeer(); // a peer that (re)appears has a new key; one that left has none
-    keyWatch.reset();
-    listener.onPeerStatus(online);
-    if (online) offerKey();
-    else waiting.failAll("PEER_OFFLINE", "the peer disconnected");
-  }
-
-  private void offerKey() {
-    String own = e2e.ownKey();
-    if (own == null || ws == null) return;
-    sendOnContext(new WaitingSends.Outgoing(MessageTypes.KEY_EXCHANGE, new JsonObject().put("pubkey", own),
-        Promise.promise(), Long.MAX_VALUE));
-    if (peerOnline && !e2e.agreed()) keyWatch.expectKey();
-  }
-
-  private void onPeerKey(String pubkey) {
-    if (!options.e2e()) {
-      keyWatch.peerEncrypts();
-      return;
-    }
-    try {
-      if (!e2e.acceptPeerKey(pubkey)) return;
-    } catch (IllegalArgumentException e) {
-      listener.onRelayError(new RelayError("E2E_BAD_KEY", "the peer sent an unusable key: " + e.getMessage(), null, -1));
-      return;
-    }
-    peerOnline = true;
-    keyWatch.keyArrived();
-    offerKey(); // answer every new peer key, so a peer that reconnected gets ours too
-    listener.onEncrypted();
-    flushWaiting();
   }
 
   /** Closes the connection for good (no reconnect). A Vert.x instance the client owns is closed by {@link #close()}. */
@@ -326,7 +270,7 @@ public final class RelayClient implements AutoCloseable {
     context.runOnContext(v -> {
       stopped = true;
       heartbeat.stop();
-      waiting.failAll("CLOSED", "the client is stopping");
+      outbox.stop("CLOSED", "the client stopped before the message was sent or acknowledged");
       Future<Void> closing = ws == null ? Future.succeededFuture() : ws.close((short) 1000, "client closing");
       closing.otherwiseEmpty().compose(x -> sockets.close()).otherwiseEmpty().onComplete(x -> done.tryComplete());
     });

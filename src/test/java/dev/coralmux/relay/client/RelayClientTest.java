@@ -167,7 +167,8 @@ class RelayClientTest {
     try (TestRelay relay = TestRelay.start()) {
       String token = relay.createToken(new JsonObject().put("limits", new JsonObject().put("phone_per_min", 1)));
       Recorder seen = new Recorder();
-      try (RelayClient phone = RelayClient.start(opts(relay, token, Role.PHONE).withE2e(false), seen)) {
+      // v1 semantics (no reliable delivery): a relay that resumes would store the message instead.
+      try (RelayClient phone = RelayClient.start(opts(relay, token, Role.PHONE).withE2e(false).withReliable(false), seen)) {
         await(phone.connected());
         await(phone.sendChat("nobody there"));
         RelayError offline = seen.nextError();
@@ -177,7 +178,8 @@ class RelayClientTest {
         assertEquals("RATE_LIMITED", limited.code());
         assertTrue(limited.retryAfterMs() > 0);
       }
-      // With E2E on, a send with no peer fails at once rather than leaving in plaintext.
+      // With E2E on, a send with no peer and no key ever agreed fails at once rather than leaving in
+      // plaintext (with reliable delivery too: there is no key to seal it to).
       try (RelayClient phone = RelayClient.start(opts(relay, relay.createToken(), Role.PHONE), new Recorder())) {
         await(phone.connected());
         ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
