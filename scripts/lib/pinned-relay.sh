@@ -5,7 +5,7 @@ if (exec 3<>/dev/tcp/127.0.0.1/8080) 2>/dev/null; then echo "port 8080 is taken:
 # start_relay JAR CONF LOG — sets RELAY to its pid once it listens; exits with the log if it dies.
 start_relay() {
   rm -rf target/bench/data
-  taskset -c 0 java -jar "$1" serve --config "$2" > "$3" 2>&1 &
+  taskset -c 0 java ${RELAY_JAVA_OPTS:-} -jar "$1" serve --config "$2" > "$3" 2>&1 &
   RELAY=$!
   trap "kill $RELAY 2>/dev/null || true" EXIT
   until (exec 3<>/dev/tcp/127.0.0.1/8080) 2>/dev/null; do

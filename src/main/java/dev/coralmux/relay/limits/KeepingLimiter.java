@@ -6,8 +6,8 @@ import io.vertx.core.Future;
 
 /**
  * Standalone limits with the history: a message to keep is checked for a duplicate id first (a
- * resend costs a rate slot, never quota), then limited, then kept — all synchronous, on the caller's
- * thread, like the {@link LocalLimiter} it wraps.
+ * resend costs a rate slot, never quota), then limited, then kept — under the log's one lock,
+ * synchronously on the caller's thread, like the {@link LocalLimiter} it wraps.
  */
 public final class KeepingLimiter implements Limiter {
   private final LocalLimiter limits;
@@ -26,16 +26,14 @@ public final class KeepingLimiter implements Limiter {
   @Override
   public Future<Decision> check(String tokenHash, RateClass rate, Limits l, long bytes, Keep keep) {
     if (keep == null) return check(tokenHash, rate, l, bytes);
-    LocalHistory.Kept dup = history.duplicate(tokenHash, keep);
-    if (dup != null) {
-      Decision d = limits.decide(tokenHash, rate, l, 0);
-      return Future.succeededFuture(d.allowed() ? Decision.duplicate(dup.seq(), dup.delivered()) : d);
-    }
-    Decision d = limits.decide(tokenHash, rate, l, bytes);
-    if (!d.allowed()) return Future.succeededFuture(d);
-    LocalHistory.Kept kept = history.keep(tokenHash, keep);
-    return Future.succeededFuture(kept.duplicate() ? Decision.duplicate(kept.seq(), kept.delivered())
-        : Decision.kept(kept.seq()));
+    Decision[] refused = {null};
+    LocalHistory.Kept kept = history.keep(tokenHash, keep, bytes, charge -> {
+      Decision d = limits.decide(tokenHash, rate, l, charge);
+      if (!d.allowed()) refused[0] = d;
+      return d.allowed();
+    });
+    if (kept == null) return Future.succeededFuture(refused[0]);
+    return Future.succeededFuture(kept.duplicate() ? Decision.duplicate(kept.seq(), kept.delivered()) : Decision.kept(kept.seq()));
   }
 
   @Override

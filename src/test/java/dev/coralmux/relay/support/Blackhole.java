@@ -19,6 +19,7 @@ public final class Blackhole implements AutoCloseable {
   private final int target;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile boolean cut;
+  private final List<Socket> current = new CopyOnWriteArrayList<>();
 
   public Blackhole(int targetPort) throws IOException {
     this.target = targetPort;
@@ -41,6 +42,23 @@ public final class Blackhole implements AutoCloseable {
     cut = true;
   }
 
+  /**
+   * The phone notices at last (its OS gives up on the connection): every connection made so far
+   * is cut without a close frame (RST), and the network works again for new ones.
+   */
+  public void dropAll() {
+    for (Socket s : current) {
+      try {
+        s.setSoLinger(true, 0); // RST, not FIN
+        s.close();
+      } catch (IOException e) {
+        // gone already
+      }
+    }
+    current.clear();
+    cut = false;
+  }
+
   private void acceptLoop() {
     while (!server.isClosed()) {
       try {
@@ -48,6 +66,8 @@ public final class Blackhole implements AutoCloseable {
         Socket relay = new Socket(InetAddress.getLoopbackAddress(), target);
         sockets.add(client);
         sockets.add(relay);
+        current.add(client);
+        current.add(relay);
         pump(client, relay);
         pump(relay, client);
       } catch (IOException e) {
