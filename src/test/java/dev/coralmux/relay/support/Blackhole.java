@@ -19,7 +19,7 @@ public final class Blackhole implements AutoCloseable {
   private final int target;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile boolean cut;
-  private final List<Socket> current = new CopyOnWriteArrayList<>();
+  private volatile boolean down;
 
   public Blackhole(int targetPort) throws IOException {
     this.target = targetPort;
@@ -43,31 +43,44 @@ public final class Blackhole implements AutoCloseable {
   }
 
   /**
-   * The phone notices at last (its OS gives up on the connection): every connection made so far
-   * is cut without a close frame (RST), and the network works again for new ones.
+   * The network is gone and the phone's system notices: every connection through here is closed
+   * abruptly (no close frame), on both sides, and new ones are closed as soon as they are accepted
+   * until {@link #up()}.
    */
-  public void dropAll() {
-    for (Socket s : current) {
-      try {
-        s.setSoLinger(true, 0); // RST, not FIN
-        s.close();
-      } catch (IOException e) {
-        // gone already
-      }
+  public void down() {
+    synchronized (sockets) {
+      down = true;
+      for (Socket s : sockets) closeQuietly(s);
+      sockets.clear();
     }
-    current.clear();
+  }
+
+  /** The phone's system gives up on its connections and the network is back at once: {@link #down()} then {@link #up()}. */
+  public void dropAll() {
+    down();
+    up();
+  }
+
+  /** A network again: new connections get through (those closed by {@link #down()} stay closed). */
+  public void up() {
     cut = false;
+    down = false;
   }
 
   private void acceptLoop() {
     while (!server.isClosed()) {
       try {
         Socket client = server.accept();
-        Socket relay = new Socket(InetAddress.getLoopbackAddress(), target);
-        sockets.add(client);
-        sockets.add(relay);
-        current.add(client);
-        current.add(relay);
+        Socket relay;
+        synchronized (sockets) { // not between down()'s closing and a new connection
+          if (down) {
+            closeQuietly(client);
+            continue;
+          }
+          relay = new Socket(InetAddress.getLoopbackAddress(), target);
+          sockets.add(client);
+          sockets.add(relay);
+        }
         pump(client, relay);
         pump(relay, client);
       } catch (IOException e) {
@@ -103,12 +116,14 @@ public final class Blackhole implements AutoCloseable {
     } catch (IOException e) {
       // closing anyway
     }
-    for (Socket s : sockets) {
-      try {
-        s.close();
-      } catch (IOException e) {
-        // closing anyway
-      }
+    for (Socket s : sockets) closeQuietly(s);
+  }
+
+  private static void closeQuietly(Socket s) {
+    try {
+      s.close();
+    } catch (IOException e) {
+      // closing anyway
     }
   }
 }

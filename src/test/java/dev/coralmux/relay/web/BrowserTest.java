@@ -11,13 +11,9 @@ import dev.coralmux.relay.client.RelayListener;
 import dev.coralmux.relay.client.RelayMessage;
 import dev.coralmux.relay.protocol.Role;
 import dev.coralmux.relay.support.Envelopes;
-import dev.coralmux.relay.support.ExternalTools;
 import dev.coralmux.relay.support.TestRelay;
 import dev.coralmux.relay.support.WsClient;
 import io.vertx.core.json.JsonObject;
-import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -32,33 +28,17 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.FluentWait;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** The dashboard and the chat page in real headless Chromium (Debian's chromium + chromium-driver). */
 class BrowserTest {
-  static final Path SCREENSHOTS = Path.of("target", "screenshots");
   static WebDriver driver;
 
   @BeforeAll
   static void browser() throws Exception {
-    String chromium = ExternalTools.require("chromium", "the browser tests");
-    String chromedriver = ExternalTools.require("chromedriver", "the browser tests");
-    ChromeOptions o = new ChromeOptions().setBinary(chromium).addArguments("--headless=new", "--no-sandbox",
-        "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--window-size=1280,900",
-        "--user-data-dir=" + Files.createTempDirectory("chromium-profile"));
-    driver = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(new File(chromedriver))
-        .usingAnyFreePort().build(), o);
-    Files.createDirectories(SCREENSHOTS);
+    driver = Chromium.start();
   }
 
   @AfterAll
@@ -68,11 +48,11 @@ class BrowserTest {
 
   /** The page re-renders its figures every second, so an element found a moment ago may be replaced: retry. */
   static FluentWait<WebDriver> waitUpTo(int seconds) {
-    return new WebDriverWait(driver, Duration.ofSeconds(seconds)).ignoring(StaleElementReferenceException.class);
+    return Chromium.waitUpTo(driver, seconds);
   }
 
   static void screenshot(String name) throws Exception {
-    Files.write(SCREENSHOTS.resolve(name), ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+    Chromium.screenshot(driver, name);
   }
 
   static String text(String id) {
