@@ -20,7 +20,7 @@ run() { # label jar[@conf] round
   local jar=${2%%@*} conf=conf/bench.json
   [[ "$2" == *@* ]] && conf=${2#*@}
   if [ -n "${CROSS_NODE:-}" ]; then
-    local base=29080 dir=$OUT/cluster
+    local base=29080 dir=$(pwd)/$OUT/cluster
     CLUSTER_DIR=$dir RELAY_CONFIG=$conf NODES=2 BASE_PORT=$base scripts/cluster-up.sh > "$OUT/$1-$3.log" 2>&1 \
       || { cat "$OUT/$1-$3.log"; exit 1; }
     trap "CLUSTER_DIR=$dir scripts/cluster-down.sh > /dev/null 2>&1" EXIT
