@@ -34,7 +34,9 @@ final class ResumeState {
 
   /** A message from the peer was received (delivered to the app, or refused on purpose: a replay must not bring it back). */
   void received(String type, String id) {
-    if (id == null || type.equals(MessageTypes.KEY_EXCHANGE) || MessageTypes.isRelayReserved(type)) return;
+    // An "ack" that gets here came from the peer through a relay that does not resume (v1 forwards it).
+    boolean relayMade = MessageTypes.isRelayReserved(type) && !type.equals(MessageTypes.ACK);
+    if (id == null || type.equals(MessageTypes.KEY_EXCHANGE) || relayMade) return;
     lastId = id;
   }
 
