@@ -24,7 +24,7 @@ final class InOrderDelivery {
   private final String tokenHash;
   private final Role reader;
   private final ConnRef self;
-  private final Outbox outbox;
+  private final Socket outbox;
   private final RelayMetrics metrics;
   private final Vertx vertx;
   /** The newest sequence number handed to the socket. */
@@ -35,7 +35,14 @@ final class InOrderDelivery {
   private boolean reading;
   private boolean closed;
 
-  InOrderDelivery(History history, String tokenHash, Role reader, ConnRef self, Outbox outbox, RelayMetrics metrics,
+  /** Where the messages go: the connection's {@link Outbox}. */
+  interface Socket {
+    boolean hasRoomFor(long size);
+
+    void deliver(EdgeMessage.Deliver d);
+  }
+
+  InOrderDelivery(History history, String tokenHash, Role reader, ConnRef self, Socket outbox, RelayMetrics metrics,
                   Vertx vertx) {
     this.history = history;
     this.tokenHash = tokenHash;
@@ -96,6 +103,9 @@ final class InOrderDelivery {
   private void pump() {
     if (reading || closed || written >= known || !outbox.hasRoomFor(1)) return;
     reading = true;
+    // Everything up to here was kept before this read starts, so it is in the answer or gone for
+    // good; a number learned while the read is on its way may not be in it yet.
+    long keptBeforeRead = known;
     history.read(tokenHash, reader, written, PAGE).onComplete(ar -> {
       reading = false;
       if (closed) return;
@@ -105,7 +115,8 @@ final class InOrderDelivery {
       }
       List<Entry> page = ar.result();
       if (page.isEmpty()) { // the rest was trimmed (counted when trimmed) or has expired
-        written = Math.max(written, known);
+        written = Math.max(written, keptBeforeRead);
+        pump(); // for what was learned meanwhile
         return;
       }
       for (Entry e : page) {

@@ -18,7 +18,7 @@ import java.util.function.LongConsumer;
  * sender and is counted under its reason (peer slow, peer gone, socket closed with it queued).
  * Deliveries that arrive while the client is still authenticating are held, a bounded few.
  */
-final class Outbox {
+final class Outbox implements InOrderDelivery.Socket {
   private final EdgeVerticle edge;
   private final RelayMetrics metrics;
   private final RelayConfig.WebSocket settings;
@@ -43,7 +43,8 @@ final class Outbox {
     this.written = written;
   }
 
-  boolean hasRoomFor(long size) {
+  @Override
+  public boolean hasRoomFor(long size) {
     return queue.hasRoomFor(size);
   }
 
@@ -91,7 +92,8 @@ final class Outbox {
     bus.accept(EdgeMessage.Bounce.peerGone(d));
   }
 
-  void deliver(EdgeMessage.Deliver d) {
+  @Override
+  public void deliver(EdgeMessage.Deliver d) {
     int size = d.frame().length;
     if (!queue.hasRoomFor(size)) {
       if (d.kept()) return; // InOrderDelivery checks room first; a kept message waits in the history anyway
