@@ -96,6 +96,13 @@ public final class RedisHistory implements History {
     cursors.merge(RedisKeys.historyMeta(hash, reader.wire()), seq, Math::max);
   }
 
+  @Override
+  public void readerClosed(String hash, Role reader) {
+    String key = RedisKeys.historyMeta(hash, reader.wire());
+    Long seq = cursors.remove(key);
+    if (seq != null) redis.run(CURSOR, new String[] {key}, seq).onFailure(e -> cursors.merge(key, seq, Math::max));
+  }
+
   /** Writes the cursors moved since the last call (pipelined, one script call each). */
   public Future<Void> flushCursors() {
     List<Future<Response>> writes = new ArrayList<>();

@@ -96,8 +96,10 @@ final class InOrderDelivery {
     if (started && written < known) pump();
   }
 
+  /** The connection closed: nothing more is read, and its cursor is written now. */
   void close() {
     closed = true;
+    history.readerClosed(tokenHash, reader);
   }
 
   private void pump() {

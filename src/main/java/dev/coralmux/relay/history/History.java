@@ -29,6 +29,12 @@ public interface History {
   /** The reader's socket took everything up to {@code seq} (the cursor a v1 reader resumes from). */
   void delivered(String tokenHash, Role reader, long seq);
 
+  /**
+   * The reader's connection closed: its cursor is written now, not with the next batch, so a v1
+   * client that reconnects at once does not get again what it had.
+   */
+  default void readerClosed(String tokenHash, Role reader) {}
+
   /** Forgets a revoked token's history. */
   void forget(String tokenHash);
 

@@ -152,6 +152,24 @@ class ClusterTest {
   }
 
   @Test
+  void aV1ClientThatReconnectsAtOnceToAnotherNodeGetsNothingTwice() {
+    // Its "delivered up to" cursor is written when its connection closes, not with the next batch.
+    String token = node(0).createToken();
+    try (WsClient agent = WsClient.auth(node(0).wsUrl(), token, "agent")) {
+      for (int round = 0; round < 5; round++) {
+        try (WsClient phone = WsClient.auth(node(1 + round % 2).wsUrl(), token, "phone")) {
+          agent.expect("status");
+          String m = Envelopes.stream("round " + round, 1);
+          agent.send(m);
+          assertEquals(m, phone.nextRaw());
+          phone.expectQuiet();
+        }
+        assertEquals("offline", agent.expect("status").getJsonObject("payload").getString("peer"));
+      }
+    }
+  }
+
+  @Test
   void pairedSessionsAreCountedClusterWide() {
     // Earlier tests close their clients; their pairs leave the figures within a publish or two.
     org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
