@@ -85,7 +85,8 @@ public final class RedisLimiter implements Limiter {
     String r = keep.reader().wire();
     String[] keys = {RedisKeys.rate(hash, rate), dayKey, monthKey, RedisKeys.historyMeta(hash, r),
         RedisKeys.historyStream(hash, r), RedisKeys.historyIds(hash, r)};
-    return redis.run(LIMIT_KEEP, keys, limits.perMinute(rate), limits.burst(rate), now, bytes, limits.dailyBytes(),
+    // In order: the script numbers the kept messages, and this connection's come in arrival order.
+    return redis.runInOrder(LIMIT_KEEP, keys, limits.perMinute(rate), limits.burst(rate), now, bytes, limits.dailyBytes(),
             limits.monthlyBytes(), UtcPeriods.millisToDayEnd(now), UtcPeriods.millisToMonthEnd(now),
             keep.messageId(), keep.frame(), RedisHistory.senderField(keep.sender(), keep.wantsAck()),
             keep.wantsAck() ? 1 : 0, keep.bounds().maxMessages(), keep.bounds().maxBytes(), keep.bounds().ttlMs())

@@ -19,11 +19,13 @@ public final class RedisScripts {
   private final Redis redis;
   private final long timeoutMs;
   private final RelayMetrics metrics;
+  private final OrderedRedis ordered;
 
   public RedisScripts(Redis redis, long timeoutMs, RelayMetrics metrics) {
     this.redis = redis;
     this.timeoutMs = timeoutMs;
     this.metrics = metrics;
+    this.ordered = new OrderedRedis(redis);
   }
 
   /** A script from {@code src/main/resources/redis/NAME.lua}. */
@@ -49,6 +51,18 @@ public final class RedisScripts {
       }
       return Future.failedFuture(e);
     });
+  }
+
+  /**
+   * A script call run by Redis after every earlier {@code runInOrder} call made on this event loop
+   * (pipelined on the loop's own connection, see {@link OrderedRedis}); elsewhere, a plain {@link #run}.
+   */
+  public Future<Response> runInOrder(Script script, String[] keys, Object... args) {
+    if (!OrderedRedis.available()) return run(script, keys, args);
+    long start = System.nanoTime();
+    return ordered.eval(script, request(Command.EVALSHA, script.sha(), keys, args))
+        .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+        .onComplete(ar -> metrics.redisLatency(System.nanoTime() - start));
   }
 
   /** Any command, failing after the configured timeout rather than waiting on a dead server. */

@@ -39,7 +39,7 @@ final class Forwarder {
   private final HistoryBounds history;
   /** The newest sequence number this connection had kept: what a new reader connection is told ({@link #syncWith}). */
   private long lastSeq;
-  private Future<Decision> lastKeep = Future.succeededFuture(Decision.ALLOW);
+  private Future<ConnRef> lastRoute = Future.succeededFuture();
 
   /**
    * @param reply writes a relay-made message to this client
@@ -76,12 +76,12 @@ final class Forwarder {
       refuseAfterRateCheck(r);
     } else if (verdict instanceof MessageRules.Forward f) {
       RateClass rate = RateClass.of(role, f.type());
-      Future<ConnRef> target = route();
+      Future<ConnRef> target = routeInOrder();
       // A key is never kept: a stale one must not be replayed (RELIABLE-DELIVERY).
       Keep keep = history == null || f.type().equals(MessageTypes.KEY_EXCHANGE) ? null
           : new Keep(role.peer(), f.id(), f.frame(), self, caps.acks(), history);
       Future<Decision> decision = target.compose(t -> {
-        if (t != null || (keep != null && caps.resume())) return keepInOrder(rate, m.size(), keep);
+        if (t != null || (keep != null && caps.resume())) return deps.limiter().check(tokenHash, rate, limits, m.size(), keep);
         // No peer anywhere: the frame still counts toward the rate limit, and costs no quota.
         return deps.limiter().check(tokenHash, rate, limits, 0).map(d -> d.allowed() ? Refusals.NO_PEER : d);
       });
@@ -92,16 +92,14 @@ final class Forwarder {
   }
 
   /**
-   * The check that keeps a message, one at a time per connection: the history numbers messages in
-   * the order their checks run, and pooled Redis connections would let a later check overtake an
-   * earlier one. Standalone checks complete at once, so nothing waits there.
+   * The route of each message once the previous one's is known, so the limit checks (which number
+   * kept messages) are made in arrival order: a route is usually known at once (the cached peer),
+   * and the Redis limiter runs a connection's checks in the order they are made.
    */
-  private Future<Decision> keepInOrder(RateClass rate, long size, Keep keep) {
-    if (keep == null) return deps.limiter().check(tokenHash, rate, limits, size);
-    Future<Decision> previous = lastKeep;
-    Future<Decision> next = previous.isComplete() ? deps.limiter().check(tokenHash, rate, limits, size, keep)
-        : previous.transform(x -> deps.limiter().check(tokenHash, rate, limits, size, keep));
-    lastKeep = next;
+  private Future<ConnRef> routeInOrder() {
+    Future<ConnRef> previous = lastRoute;
+    Future<ConnRef> next = previous.isComplete() ? route() : previous.transform(x -> route());
+    lastRoute = next;
     return next;
   }
 
