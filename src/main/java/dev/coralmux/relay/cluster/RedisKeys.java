@@ -9,6 +9,8 @@ import dev.coralmux.relay.limits.RateClass;
 public final class RedisKeys {
   public static final String TOKEN_SET = "cm:tokens";
   public static final String PAIRED = "cm:stats:paired";
+  /** Dashboard sessions: hashes of their ids, scored by expiry. */
+  public static final String ADMIN_SESSIONS = "cm:admin:sessions";
 
   private RedisKeys() {}
 
@@ -56,5 +58,10 @@ public final class RedisKeys {
   /** A token's live invite codes (sorted by expiry). */
   public static String invites(String hash) {
     return "cm:{" + hash + "}:invites";
+  }
+
+  /** A per-IP fixed window ({@code limit} names it, e.g. {@code invite_failures}). */
+  public static String perIp(String limit, String ip) {
+    return "cm:ip:" + limit + ":" + ip;
   }
 }

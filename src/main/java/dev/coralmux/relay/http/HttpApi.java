@@ -1,5 +1,6 @@
 package dev.coralmux.relay.http;
 
+import dev.coralmux.relay.limits.WindowLimiter;
 import dev.coralmux.relay.protocol.Role;
 import dev.coralmux.relay.routing.EdgeBus;
 import io.vertx.core.Vertx;
@@ -13,7 +14,8 @@ import java.util.logging.Logger;
 /**
  * The HTTP routes of a node: the token API, invites, dashboard, {@code /health} and metrics
  * (WebSocket upgrades go to the edge). Built once per node, so its per-IP limiters count every
- * request the node gets; each edge verticle asks for its own {@link Router} over them.
+ * request the node gets (and, in cluster mode, share their counts in Redis with every node); each
+ * edge verticle asks for its own {@link Router} over them.
  */
 public final class HttpApi {
   private static final Logger LOG = Logger.getLogger(HttpApi.class.getName());
@@ -32,14 +34,17 @@ public final class HttpApi {
     this.vertx = vertx;
     this.deps = deps;
     ClientIp clientIp = new ClientIp(deps.config().registration().trustedProxies());
-    // One count of wrong keys per client IP for every admin route (and the metrics port) of the node.
-    FixedWindowLimiter adminFailures = new FixedWindowLimiter(deps.config().admin().failuresPerIp(), AdminAuth.FAILURE_WINDOW_MS);
+    // One count of wrong keys per client IP for every admin route (and the metrics port) of the node
+    // (of the cluster, in cluster mode).
+    WindowLimiter adminFailures = deps.perIpLimits().create("admin_failures", deps.config().admin().failuresPerIp(),
+        AdminAuth.FAILURE_WINDOW_MS);
     this.admin = new AdminAuth(deps.adminKey(), deps.sessions(), clientIp, adminFailures);
     this.adminKeyOnly = new AdminAuth(deps.adminKey(), null, clientIp, adminFailures);
     this.dashboard = new DashboardApi(vertx, deps);
     this.tokens = new TokenApi(deps.config(), deps.store(), deps.limiter(), deps.presence(),
-        new EdgeBus(vertx, deps.presence()));
-    this.invites = new InviteApi(deps.config(), deps.store(), deps.invites(), deps.inviteKeys(), deps.metrics());
+        new EdgeBus(vertx, deps.presence()), deps.perIpLimits());
+    this.invites = new InviteApi(deps.config(), deps.store(), deps.invites(), deps.inviteKeys(), deps.metrics(),
+        deps.perIpLimits());
     this.pairing = new PairingApi(vertx, deps.config(), deps.store());
   }
 

@@ -1,9 +1,12 @@
 package dev.coralmux.relay.http;
 
+import dev.coralmux.relay.admin.AdminSessions;
 import dev.coralmux.relay.config.RelayConfig;
 import dev.coralmux.relay.invite.InviteKeys;
 import dev.coralmux.relay.invite.InviteStore;
 import dev.coralmux.relay.limits.Limiter;
+import dev.coralmux.relay.limits.WindowLimiter;
+import dev.coralmux.relay.logging.LogFeed;
 import dev.coralmux.relay.metrics.ClusterFigures;
 import dev.coralmux.relay.metrics.RelayMetrics;
 import dev.coralmux.relay.node.NodeState;
@@ -15,6 +18,9 @@ import dev.coralmux.relay.store.TokenStore;
  * each API class takes only its own part of it.
  *
  * @param clustered whether the node runs in cluster mode (shown by {@code /health})
+ * @param sessions dashboard sessions (in Redis when clustered: valid on every node)
+ * @param perIpLimits makes the per-client-IP limits (node-wide standalone, cluster-wide clustered)
+ * @param logs every node's log lines, for the dashboard's log stream
  */
 public record HttpDependencies(
     RelayConfig config,
@@ -30,6 +36,8 @@ public record HttpDependencies(
     NodeState state,
     ClusterFigures figures,
     AdminSessions sessions,
+    WindowLimiter.Factory perIpLimits,
+    LogFeed logs,
     long startedAtMillis) {
 
   /**

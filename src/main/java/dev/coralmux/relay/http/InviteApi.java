@@ -4,6 +4,8 @@ import dev.coralmux.relay.invite.InviteCodes;
 import dev.coralmux.relay.config.RelayConfig;
 import dev.coralmux.relay.invite.InviteKeys;
 import dev.coralmux.relay.invite.InviteStore;
+import dev.coralmux.relay.limits.FixedWindowLimiter;
+import dev.coralmux.relay.limits.WindowLimiter;
 import dev.coralmux.relay.metrics.RelayMetrics;
 import dev.coralmux.relay.store.TokenStore;
 import dev.coralmux.relay.store.Tokens;
@@ -15,9 +17,10 @@ import java.time.Instant;
 /**
  * Invite codes: a holder of a valid token asks for a 6-character code; whoever types the code
  * (once, within its lifetime) gets the token. Guessing is made hopeless by the code space
- * (31^6 ≈ 887 million), single use, a 30-minute life, and failure limits per client IP and per
- * node; every failure is counted. Creation is limited per client IP, and per token by the store
- * (a token's newest invites replace its oldest), so no one can use up invites for everybody.
+ * (31^6 ≈ 887 million), single use, a 30-minute life, and failure limits per client IP (cluster-wide
+ * in cluster mode) and per node; every failure is counted. Creation is limited per client IP, and per
+ * token by the store (a token's newest invites replace its oldest), so no one can use up invites for
+ * everybody.
  */
 final class InviteApi {
   /** Failed redemptions one node accepts per minute from everyone together (a distributed guess). */
@@ -29,29 +32,37 @@ final class InviteApi {
   private final InviteKeys keys;
   private final RelayMetrics metrics;
   private final ClientIp clientIp;
-  private final FixedWindowLimiter failuresPerIp;
-  private final FixedWindowLimiter creationsPerIp;
+  private final WindowLimiter failuresPerIp;
+  private final WindowLimiter creationsPerIp;
   private final FixedWindowLimiter failuresEverywhere = new FixedWindowLimiter(GLOBAL_FAILURES_PER_MINUTE, 60_000);
 
-  InviteApi(RelayConfig config, TokenStore store, InviteStore invites, InviteKeys keys, RelayMetrics metrics) {
+  InviteApi(RelayConfig config, TokenStore store, InviteStore invites, InviteKeys keys, RelayMetrics metrics,
+            WindowLimiter.Factory perIp) {
     this.config = config;
     this.store = store;
     this.invites = invites;
     this.keys = keys;
     this.metrics = metrics;
     this.clientIp = new ClientIp(config.registration().trustedProxies());
-    this.failuresPerIp = new FixedWindowLimiter(config.invite().failuresPerIp(), 600_000);
-    this.creationsPerIp = new FixedWindowLimiter(config.invite().creationsPerIpPerHour(), 3_600_000);
+    this.failuresPerIp = perIp.create("invite_failures", config.invite().failuresPerIp(), 600_000);
+    this.creationsPerIp = perIp.create("invite_creations", config.invite().creationsPerIpPerHour(), 3_600_000);
   }
 
   /** POST /api/v1/invite {"token"}: 201 {"code", "expires_at"}; 429 past the client IP's hourly creations. */
   void create(RoutingContext ctx) {
     // Every attempt counts, valid token or not: creation must not double as a token oracle either.
-    long wait = creationsPerIp.tryAcquire(clientIp.of(ctx), System.currentTimeMillis());
-    if (wait >= 0) {
-      tooMany(ctx, wait, "at most " + config.invite().creationsPerIpPerHour() + " invites per hour from one address");
-      return;
-    }
+    creationsPerIp.hit(clientIp.of(ctx)).onComplete(ar -> {
+      if (ar.failed()) {
+        ApiError.send(ctx, 503, "SERVICE_UNAVAILABLE", "cannot create invites right now");
+      } else if (ar.result() >= 0) {
+        tooMany(ctx, ar.result(), "at most " + config.invite().creationsPerIpPerHour() + " invites per hour from one address");
+      } else {
+        createAllowed(ctx);
+      }
+    });
+  }
+
+  private void createAllowed(RoutingContext ctx) {
     String token;
     try {
       JsonObject body = ctx.body().asJsonObject();
@@ -77,30 +88,36 @@ final class InviteApi {
   /** POST /api/v1/invite/{code}: 200 {"token"} once; 404 for unknown, used or expired codes. */
   void redeem(RoutingContext ctx) {
     String ip = clientIp.of(ctx);
-    long now = System.currentTimeMillis();
     // Checked before looking the code up: past the limit even a right guess is refused.
-    long blocked = Math.max(failuresPerIp.blockedFor(ip, now), failuresEverywhere.blockedFor("all", now));
-    if (blocked >= 0) {
-      tooMany(ctx, blocked, "too many wrong invite codes; try again later");
-      return;
-    }
-    String code = InviteCodes.normalize(ctx.pathParam("code"));
-    if (code == null) {
-      fail(ctx, ip, now);
-      return;
-    }
-    invites.take(keys.hash(code)).onSuccess(sealed -> {
-      String token = sealed == null ? null : keys.open(code, sealed);
-      if (token == null) fail(ctx, ip, now);
-      else TokenApi.json(ctx, 200, new JsonObject().put("token", token));
-    }).onFailure(e -> ApiError.send(ctx, 503, "SERVICE_UNAVAILABLE", "cannot check invites right now"));
+    long everywhere = failuresEverywhere.blockedFor("all", System.currentTimeMillis());
+    failuresPerIp.blockedFor(ip).onComplete(ar -> {
+      if (ar.failed()) {
+        ApiError.send(ctx, 503, "SERVICE_UNAVAILABLE", "cannot check invites right now");
+        return;
+      }
+      long blocked = Math.max(ar.result(), everywhere);
+      if (blocked >= 0) {
+        tooMany(ctx, blocked, "too many wrong invite codes; try again later");
+        return;
+      }
+      String code = InviteCodes.normalize(ctx.pathParam("code"));
+      if (code == null) {
+        fail(ctx, ip);
+        return;
+      }
+      invites.take(keys.hash(code)).onSuccess(sealed -> {
+        String token = sealed == null ? null : keys.open(code, sealed);
+        if (token == null) fail(ctx, ip);
+        else TokenApi.json(ctx, 200, new JsonObject().put("token", token));
+      }).onFailure(e -> ApiError.send(ctx, 503, "SERVICE_UNAVAILABLE", "cannot check invites right now"));
+    });
   }
 
-  private void fail(RoutingContext ctx, String ip, long now) {
+  private void fail(RoutingContext ctx, String ip) {
     metrics.inviteFailure();
-    failuresPerIp.tryAcquire(ip, now);
-    failuresEverywhere.tryAcquire("all", now);
-    ApiError.notFound(ctx, "unknown, already used or expired invite code");
+    failuresEverywhere.tryAcquire("all", System.currentTimeMillis());
+    // Answered once counted, so the next guess (on any node) already sees this one.
+    failuresPerIp.hit(ip).onComplete(ar -> ApiError.notFound(ctx, "unknown, already used or expired invite code"));
   }
 
   private static void tooMany(RoutingContext ctx, long waitMs, String message) {

@@ -2,6 +2,7 @@ package dev.coralmux.relay.http;
 
 import dev.coralmux.relay.limits.Limits;
 import dev.coralmux.relay.limits.Usage;
+import dev.coralmux.relay.limits.WindowLimiter;
 import dev.coralmux.relay.protocol.Role;
 import dev.coralmux.relay.routing.EdgeBus;
 import dev.coralmux.relay.config.RelayConfig;
@@ -30,17 +31,18 @@ final class TokenApi {
   private final Limiter limiter;
   private final PresenceDirectory presence;
   private final EdgeBus bus;
-  private final FixedWindowLimiter registrations;
+  private final WindowLimiter registrations;
   private final ClientIp clientIp;
 
-  TokenApi(RelayConfig config, TokenStore store, Limiter limiter, PresenceDirectory presence, EdgeBus bus) {
+  TokenApi(RelayConfig config, TokenStore store, Limiter limiter, PresenceDirectory presence, EdgeBus bus,
+           WindowLimiter.Factory perIp) {
     this.config = config;
     this.store = store;
     this.limiter = limiter;
     this.presence = presence;
     this.bus = bus;
     var reg = config.registration();
-    this.registrations = new FixedWindowLimiter(reg.perIpPerHour(), 3_600_000);
+    this.registrations = perIp.create("registrations", reg.perIpPerHour(), 3_600_000);
     this.clientIp = new ClientIp(reg.trustedProxies());
   }
 
@@ -70,17 +72,19 @@ final class TokenApi {
       ApiError.send(ctx, 403, "REGISTRATION_DISABLED", "self-service registration is turned off on this relay");
       return;
     }
-    String ip = clientIp.of(ctx);
-    long wait = registrations.tryAcquire(ip, System.currentTimeMillis());
-    if (wait >= 0) {
-      ctx.response().putHeader("Retry-After", String.valueOf((wait + 999) / 1000));
-      ctx.response().setStatusCode(429).putHeader("Content-Type", "application/json")
-          .end(new JsonObject().put("code", "RATE_LIMITED")
-              .put("message", "at most " + reg.perIpPerHour() + " registrations per hour from one address")
-              .put("retry_after_ms", wait).encode());
-      return;
-    }
-    issue(ctx, new TokenRequest("self-service", 0, dev.coralmux.relay.limits.LimitOverrides.NONE), "register");
+    registrations.hit(clientIp.of(ctx)).onComplete(ar -> {
+      if (ar.failed()) {
+        ApiError.send(ctx, 503, "SERVICE_UNAVAILABLE", "cannot register right now; try again");
+      } else if (ar.result() >= 0) {
+        long wait = ar.result();
+        ctx.response().putHeader("Retry-After", String.valueOf((wait + 999) / 1000));
+        json(ctx, 429, new JsonObject().put("code", "RATE_LIMITED")
+            .put("message", "at most " + reg.perIpPerHour() + " registrations per hour from one address")
+            .put("retry_after_ms", wait));
+      } else {
+        issue(ctx, new TokenRequest("self-service", 0, dev.coralmux.relay.limits.LimitOverrides.NONE), "register");
+      }
+    });
   }
 
   private void issue(RoutingContext ctx, TokenRequest req, String via) {

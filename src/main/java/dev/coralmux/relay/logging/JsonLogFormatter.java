@@ -19,6 +19,11 @@ public final class JsonLogFormatter extends Formatter {
 
   @Override
   public String format(LogRecord r) {
+    return toJson(r).encode() + System.lineSeparator();
+  }
+
+  /** The line as an object (the dashboard's log stream adds the node to it). */
+  public JsonObject toJson(LogRecord r) {
     JsonObject line = new JsonObject()
         .put("ts", Instant.ofEpochMilli(r.getMillis()).toString())
         .put("level", r.getLevel().getName())
@@ -29,7 +34,7 @@ public final class JsonLogFormatter extends Formatter {
       r.getThrown().printStackTrace(new PrintWriter(trace));
       line.put("error", Redaction.redact(r.getThrown().toString())).put("trace", Redaction.redact(trace.toString()));
     }
-    return line.encode() + System.lineSeparator();
+    return line;
   }
 
   /** Switches every handler of the root logger to JSON lines. */

@@ -46,6 +46,8 @@ public final class RelayMetrics {
   private final LongAdder replayed = new LongAdder();
   private final LongAdder duplicatesSuppressed = new LongAdder();
   private final LongAdder repeatsSkipped = new LongAdder();
+  private final LongAdder ipLimitsLocal = new LongAdder();
+  private final LongAdder logLinesDropped = new LongAdder();
 
   public RelayMetrics() {
     for (DropReason r : DropReason.values()) {
@@ -74,6 +76,10 @@ public final class RelayMetrics {
         .description("Messages allowed by this node's own limits while Redis did not answer").register(registry);
     FunctionCounter.builder("coralmux_limits_decided_locally_bytes", localBytes, LongAdder::sum).baseUnit("bytes")
         .description("Quota bytes allowed by this node's own limits while Redis did not answer").register(registry);
+    FunctionCounter.builder("coralmux_ip_limits_decided_locally", ipLimitsLocal, LongAdder::sum)
+        .description("Per-IP limit checks decided by this node's own counts while Redis did not answer").register(registry);
+    FunctionCounter.builder("coralmux_admin_log_lines_dropped", logLinesDropped, LongAdder::sum)
+        .description("Log lines not sent to the dashboard's log stream (buffer full)").register(registry);
     FunctionCounter.builder("coralmux_limiter_errors", limiterErrors, LongAdder::sum)
         .description("Limit checks that failed and were decided by limits.on_limiter_error").register(registry);
     FunctionCounter.builder("coralmux_invite_failures", inviteFailures, LongAdder::sum)
@@ -251,6 +257,16 @@ public final class RelayMetrics {
     return pairedPhones.sum();
   }
 
+  /** A per-IP limit check decided by this node alone (Redis did not answer). */
+  public void ipLimitDecidedLocally() {
+    ipLimitsLocal.increment();
+  }
+
+  /** Log lines the dashboard's log stream could not take (its buffer was full). */
+  public void logLinesDropped(long n) {
+    logLinesDropped.add(n);
+  }
+
   public void limiterError() {
     limiterErrors.increment();
   }
@@ -286,6 +302,8 @@ public final class RelayMetrics {
         .put("redis_failures", redisFailures.sum())
         .put("limiter_errors", limiterErrors.sum())
         .put("decided_locally", new JsonObject().put("messages", localMessages.sum()).put("bytes", localBytes.sum()))
+        .put("ip_limits_decided_locally", ipLimitsLocal.sum())
+        .put("admin_log_lines_dropped", logLinesDropped.sum())
         .put("history", new JsonObject().put("kept", historyKept.sum()).put("stored_offline", storedOffline.sum())
             .put("replayed", replayed.sum()).put("duplicates_suppressed", duplicatesSuppressed.sum())
             .put("repeats_skipped", repeatsSkipped.sum()));

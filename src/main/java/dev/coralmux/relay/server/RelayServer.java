@@ -19,7 +19,13 @@ import dev.coralmux.relay.config.ClusterConfig;
 import dev.coralmux.relay.config.ConfigException;
 import dev.coralmux.relay.config.RelayConfig;
 import dev.coralmux.relay.edge.EdgeVerticle;
-import dev.coralmux.relay.http.AdminSessions;
+import dev.coralmux.relay.admin.AdminSessions;
+import dev.coralmux.relay.admin.LocalAdminSessions;
+import dev.coralmux.relay.cluster.RedisAdminSessions;
+import dev.coralmux.relay.cluster.RedisWindowLimiters;
+import dev.coralmux.relay.limits.FixedWindowLimiter;
+import dev.coralmux.relay.limits.WindowLimiter;
+import dev.coralmux.relay.logging.LogFeed;
 import dev.coralmux.relay.http.HttpApi;
 import dev.coralmux.relay.invite.InviteKeys;
 import dev.coralmux.relay.logging.RedactingFormatter;
@@ -74,13 +80,16 @@ public final class RelayServer {
    * What differs between standalone and cluster mode: the implementations chosen, and the work
    * around closing. Everything else is wired once, in {@link #wire}.
    *
+   * @param sessions dashboard sessions: this node's memory, or Redis (valid on every node)
+   * @param perIpLimits the HTTP API's per-client-IP limits: node-wide, or cluster-wide in Redis
    * @param beforeClose stops periodic work that needs the worker pool Vert.x is about to close
    * @param afterClose writes what is buffered, once nothing runs any more
    */
   private record Parts(Vertx vertx, String nodeId, boolean clustered, String adminKey, TokenStore store,
                        Limiter limiter, PresenceDirectory presence, History history, InviteStore invites,
-                       InviteKeys inviteKeys, RelayMetrics metrics,
-                       Membership membership, NodeState state, Runnable beforeClose, Runnable afterClose) {}
+                       InviteKeys inviteKeys, RelayMetrics metrics, AdminSessions sessions,
+                       WindowLimiter.Factory perIpLimits, Membership membership, NodeState state, Runnable beforeClose,
+                       Runnable afterClose) {}
 
   private final Parts parts;
   private final long drainMs;
@@ -129,7 +138,7 @@ public final class RelayServer {
       return new Parts(vertx, UUID.randomUUID().toString(), false, adminKey, store,
           config.history().enabled() ? new KeepingLimiter(limiter, history) : limiter,
           new LocalPresenceDirectory(), history, LocalInviteStore.open(vertx, config.dataDir()), inviteKeys, metrics,
-          new Membership(),
+          new LocalAdminSessions(), (name, limit, windowMs) -> new FixedWindowLimiter(limit, windowMs), new Membership(),
           NodeState.standalone(), () -> {
             vertx.cancelTimer(flushTimer);
             vertx.cancelTimer(sweepTimer);
@@ -180,7 +189,8 @@ public final class RelayServer {
           + joined.clusterManager().getNodes().size() + " member(s)");
       return new Parts(vertx, joined.nodeId(), true, config.adminKey(), new RedisTokenStore(scripts), limiter,
           new RedisPresenceDirectory(scripts, joined.nodeId(), joined::isMember, cluster.presenceTtlMs()), history,
-          new RedisInviteStore(scripts), inviteKeys, metrics, membership, state, () -> {
+          new RedisInviteStore(scripts), inviteKeys, metrics, new RedisAdminSessions(scripts),
+          new RedisWindowLimiters(scripts, metrics), membership, state, () -> {
             vertx.cancelTimer(cursorTimer);
             Startup.awaitQuietly(history.flushCursors(), 2_000); // the last second's cursors
           }, () -> { });
@@ -194,9 +204,11 @@ public final class RelayServer {
   private static List<EdgeVerticle> wire(RelayConfig config, Parts p) {
     Vertx vertx = p.vertx();
     ClusterFigures figures = new ClusterFigures();
+    LogFeed logs = new LogFeed(p.nodeId(), p.metrics()); // every node's log lines, over the (clustered) event bus
+    Startup.await(vertx.deployVerticle(logs), "start the log feed");
     HttpApi api = new HttpApi(vertx, new HttpDependencies(config, p.adminKey(), p.nodeId(), p.clustered(), p.store(),
-        p.limiter(), p.presence(), p.invites(), p.inviteKeys(), p.metrics(), p.state(), figures, new AdminSessions(),
-        System.currentTimeMillis()));
+        p.limiter(), p.presence(), p.invites(), p.inviteKeys(), p.metrics(), p.state(), figures, p.sessions(),
+        p.perIpLimits(), logs, System.currentTimeMillis()));
     if (config.metrics().port() != 0) {
       Startup.await(vertx.createHttpServer().requestHandler(api.metricsRouter()).listen(config.metrics().port(), config.host()),
           "serve metrics on port " + config.metrics().port());

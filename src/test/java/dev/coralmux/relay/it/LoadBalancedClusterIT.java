@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.coralmux.relay.support.Envelopes;
 import dev.coralmux.relay.support.QuotaProbe;
 import dev.coralmux.relay.support.LocalCluster;
+import dev.coralmux.relay.support.SseStream;
 import dev.coralmux.relay.support.WsClient;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -126,8 +127,57 @@ class LoadBalancedClusterIT {
     closeAll(pairs);
   }
 
+  static HttpResponse<String> send(String method, String path, String... headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(cluster.lbHttp() + path)).timeout(Duration.ofSeconds(30))
+        .method(method, HttpRequest.BodyPublishers.noBody());
+    if (headers.length > 0) b.headers(headers);
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * Issue 13's symptom was 401, 401, 200 …: the session lived on the node that opened it. Through
+   * the load balancer (round robin), every request of the dashboard must work, whichever node it lands on.
+   */
   @Test
   @Order(2)
+  void theDashboardWorksThroughTheLoadBalancerOnEveryRequest() throws Exception {
+    HttpResponse<String> login = send("POST", "/api/v1/admin/session", "X-Admin-Key", cluster.adminKey);
+    assertEquals(201, login.statusCode(), login.body());
+    String session = new JsonObject(login.body()).getString("session");
+    String cookie = "coralmux_admin=" + session;
+    for (int i = 0; i < 6; i++) { // the page's live figures, opened again and again: each node serves some
+      try (SseStream live = SseStream.open(cluster.lbHttp() + "/api/v1/admin/live", "Cookie", cookie)) {
+        assertEquals(200, live.status, "live figures, request " + i);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> !live.data("stats").isEmpty());
+      }
+    }
+    for (int i = 0; i < 6; i++) {
+      String id = http(cluster.lbHttp(), "POST", "/api/v1/pair", null).getString("id");
+      HttpResponse<String> revoke = send("DELETE", "/api/v1/pair/" + id, "Authorization", "Bearer " + session);
+      assertEquals(204, revoke.statusCode(), "revoke " + i + ": " + revoke.body());
+    }
+    // The log stream, served by one node, shows what happens on all three (each line names its node).
+    java.util.Set<String> nodes = new java.util.TreeSet<>();
+    for (int i = 0; i < 3; i++) nodes.add(http(cluster.node(i), "GET", "/health", null).getString("node"));
+    try (SseStream logs = SseStream.open(cluster.lbHttp() + "/api/v1/admin/logs", "Cookie", cookie)) {
+      assertEquals(200, logs.status);
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> logs.lines().contains(": connected"));
+      java.util.Set<String> seen = new java.util.TreeSet<>();
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(() -> {
+        http(cluster.lbHttp(), "POST", "/api/v1/pair", null); // round robin: made on each node in turn
+        for (JsonObject l : logs.logLines()) if (l.getString("message", "").contains("created via admin")) seen.add(l.getString("node"));
+        return seen.equals(nodes);
+      });
+    }
+    assertEquals(204, send("DELETE", "/api/v1/admin/session", "Authorization", "Bearer " + session).statusCode());
+    for (int i = 0; i < 3; i++) {
+      assertEquals(401, send("GET", "/api/v1/pair", "Authorization", "Bearer " + session).statusCode(),
+          "logged out everywhere, request " + i);
+    }
+  }
+
+  @Test
+  @Order(3)
   void dailyQuotaSpentFromTwoNodesStopsAtTheLimit() throws Exception {
     long quota = 30_000;
     String t = token(new JsonObject().put("daily_bytes", quota).put("phone_per_min", 100_000).put("agent_per_min", 100_000));
@@ -145,7 +195,7 @@ class LoadBalancedClusterIT {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void killingANodeMidTrafficReconnectsItsClientsAndSparesTheOthers() throws Exception {
     List<Pair> pairs = connectPairs(60);
     exchange(pairs, 3, "before");
@@ -206,7 +256,7 @@ class LoadBalancedClusterIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void killMinus9OfThePhonesNodeMidStreamLosesNothingOnceThePhoneResumesElsewhere() throws Exception {
     String t = token(new JsonObject());
     String phoneNode = cluster.node(1).replace("http://", "ws://") + "/ws";
