@@ -6,11 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coralmux.relay.support.TestRelay;
 import dev.coralmux.relay.support.TlsProbe;
+import dev.coralmux.relay.support.TlsTrust;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.NetworkInterface;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,7 +21,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -39,16 +37,6 @@ class SelfSignedTlsTest {
   static final JsonObject CONF = new JsonObject().put("host", "0.0.0.0")
       .put("tls", new JsonObject().put("mode", "self-signed").put("self_signed_names", new JsonArray().add("relay.lan")));
 
-  /** This machine's non-loopback IPv4 addresses, found independently of the relay's own listing. */
-  static List<InetAddress> lanAddresses() throws Exception {
-    List<InetAddress> out = new ArrayList<>();
-    for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-      if (!nif.isUp() || nif.isLoopback()) continue;
-      for (InetAddress a : Collections.list(nif.getInetAddresses())) if (a instanceof Inet4Address && !a.isLoopbackAddress()) out.add(a);
-    }
-    return out;
-  }
-
   static String fingerprint(X509Certificate c) throws Exception {
     return HexFormat.ofDelimiter(":").withUpperCase().formatHex(MessageDigest.getInstance("SHA-256").digest(c.getEncoded()));
   }
@@ -58,7 +46,7 @@ class SelfSignedTlsTest {
     Path data = Files.createTempDirectory("coralmux-selfsigned");
     Path certFile = data.resolve("self-signed").resolve("cert.pem");
     Path keyFile = data.resolve("self-signed").resolve("key.pem");
-    List<InetAddress> lan = lanAddresses();
+    List<InetAddress> lan = TlsTrust.lanAddresses();
     // Through a LAN address when there is one: the JDK client checks the certificate names that address.
     String host = lan.isEmpty() ? "127.0.0.1" : lan.get(0).getHostAddress();
     String first;
@@ -78,7 +66,7 @@ class SelfSignedTlsTest {
       assertEquals(first, relay.server().selfSigned().orElseThrow().fingerprint(), "the fingerprint printed at startup");
       assertEquals(first, fingerprint(TlsProbe.served(relay.port())), "the certificate served is the one in the data dir");
 
-      HttpClient client = HttpClient.newBuilder().sslContext(TlsTest.trusting(certFile)).build();
+      HttpClient client = HttpClient.newBuilder().sslContext(TlsTrust.only(certFile)).build();
       String base = "https://" + host + ":" + relay.port();
       assertEquals(200, client.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
           HttpResponse.BodyHandlers.ofString()).statusCode());
