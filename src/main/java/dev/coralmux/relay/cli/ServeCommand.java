@@ -7,7 +7,9 @@ import dev.coralmux.relay.config.RelayConfig;
 import dev.coralmux.relay.logging.JsonLogFormatter;
 import dev.coralmux.relay.server.RelayServer;
 import dev.coralmux.relay.store.StoreException;
+import dev.coralmux.relay.node.HostAddresses;
 import java.nio.file.Path;
+import java.util.logging.Logger;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,6 +20,7 @@ import picocli.CommandLine.Option;
         "Reads conf/relay.json (or --config / RELAY_CONFIG); environment variables RELAY_HOST, RELAY_PORT,",
         "RELAY_ADMIN_KEY, RELAY_DATA_DIR and RELAY_PUBLIC_URL override the file."})
 final class ServeCommand implements Callable<Integer> {
+  private static final Logger LOG = Logger.getLogger(ServeCommand.class.getName());
   static final int EXIT_CONFIG = 2;
   static final int EXIT_START = 3;
 
@@ -63,6 +66,11 @@ final class ServeCommand implements Callable<Integer> {
     System.out.println("CoralMux relay " + banner(cfg, server.port()) + ", " + (cluster.enabled()
         ? "cluster mode, node " + server.nodeId()
         : "standalone mode, data in " + cfg.dataDir().toAbsolutePath()));
+    String fingerprint = server.selfSigned().map(c -> c.fingerprint()).orElse(null);
+    for (String line : PhoneUrls.lines(cfg, server.port(), HostAddresses.forUrls(), fingerprint)) {
+      if (cfg.logFormat().equals("json")) LOG.info(line.strip()); // one log line (one JSON object) each
+      else System.out.println(line);
+    }
     System.out.flush();
     try {
       Thread.currentThread().join(); // main thread idles; the shutdown hook stops the relay

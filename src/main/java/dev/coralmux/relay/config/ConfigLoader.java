@@ -112,6 +112,7 @@ public final class ConfigLoader {
     String certFile = t.string("cert_file", "");
     String keyFile = t.string("key_file", "");
     long reloadCheck = t.number("reload_check_ms", 10_000, 100, 3_600_000);
+    List<String> selfSignedNames = t.strings("self_signed_names");
     ConfigSection a = t.section("acme");
     RelayConfig.Acme acme = new RelayConfig.Acme(
         a.string("directory", "https://acme-v02.api.letsencrypt.org/directory"), a.strings("domains"),
@@ -166,15 +167,25 @@ public final class ConfigLoader {
       // The certificate and key ACME obtains live in the data directory and are served like PEM files.
       certFile = Path.of(dataDir, "acme", "cert.pem").toString();
       keyFile = Path.of(dataDir, "acme", "key.pem").toString();
+    } else if (tlsMode.equals(RelayConfig.Tls.SELF_SIGNED)) {
+      if (!certFile.isEmpty() || !keyFile.isEmpty()) {
+        problems.add("tls: cert_file/key_file are made by the relay in mode \"self-signed\" (in data_dir/self-signed); "
+            + "remove them or use mode \"pem\"");
+      }
+      certFile = Path.of(dataDir, "self-signed", "cert.pem").toString();
+      keyFile = Path.of(dataDir, "self-signed", "key.pem").toString();
     } else if (!tlsMode.equals("off") && !tlsMode.equals("pem")) {
-      problems.add("tls.mode: must be \"off\", \"pem\" or \"acme\", got \"" + tlsMode + "\"");
+      problems.add("tls.mode: must be \"off\", \"pem\", \"acme\" or \"self-signed\", got \"" + tlsMode + "\"");
     } else if (tlsMode.equals("pem")) {
       if (certFile.isEmpty()) problems.add("tls.cert_file: required when tls.mode is \"pem\"");
       if (keyFile.isEmpty()) problems.add("tls.key_file: required when tls.mode is \"pem\"");
     } else if (!certFile.isEmpty() || !keyFile.isEmpty()) {
       problems.add("tls: cert_file/key_file are set but tls.mode is \"off\"; set mode to \"pem\" or remove them");
     }
-    RelayConfig.Tls tls = new RelayConfig.Tls(tlsMode, certFile, keyFile, reloadCheck, acme);
+    RelayConfig.Tls tls = new RelayConfig.Tls(tlsMode, certFile, keyFile, reloadCheck, acme, selfSignedNames);
+    if (!selfSignedNames.isEmpty() && !tlsMode.equals(RelayConfig.Tls.SELF_SIGNED)) {
+      problems.add("tls.self_signed_names: only used when tls.mode is \"self-signed\"");
+    }
     if (metrics.port() != 0 && metrics.port() == port) {
       problems.add("metrics.port: must differ from port (" + port + "), or be 0 to serve /metrics on the main port");
     }

@@ -54,9 +54,13 @@ public record RelayConfig(
   /**
    * TLS on the relay itself. {@code mode} "off" (behind an ingress or load balancer that
    * terminates TLS), "pem" (certificate and key files, reloaded when they change) or "acme"
-   * (certificates obtained and renewed by the relay; kept as PEM files in the data directory).
+   * (certificates obtained and renewed by the relay; kept as PEM files in the data directory) or
+   * "self-signed" (a certificate the relay makes for its LAN addresses plus {@code selfSignedNames}).
    */
-  public record Tls(String mode, String certFile, String keyFile, long reloadCheckMs, Acme acme) {
+  public record Tls(String mode, String certFile, String keyFile, long reloadCheckMs, Acme acme,
+                    List<String> selfSignedNames) {
+    public static final String SELF_SIGNED = "self-signed";
+
     public boolean enabled() {
       return !mode.equals("off");
     }

@@ -12,7 +12,9 @@ import java.util.regex.Pattern;
  * {@code Host: evil.example.com} send phones, token and all, elsewhere. So, in this order:
  * {@code public_url}; else a trusted proxy's {@code X-Forwarded-Proto}/{@code -Host} (its own Host
  * and scheme where it sets none); else, for a loopback peer only (the operator on the relay's own
- * machine), the request's scheme and Host; else a refusal naming {@code public_url}.
+ * machine), the request's scheme and Host — or, in {@code tls.mode "self-signed"}, https and this
+ * host's LAN address (from its own interfaces, never from a header) with the Host's port, since a
+ * phone cannot reach loopback; else a refusal naming {@code public_url}.
  */
 final class LinkBase {
   /**
@@ -40,10 +42,17 @@ final class LinkBase {
 
   private final String publicUrl;
   private final List<String> trustedProxies;
+  private final String lanHost;
 
   LinkBase(String publicUrl, List<String> trustedProxies) {
+    this(publicUrl, trustedProxies, null);
+  }
+
+  /** @param lanHost this host's LAN address as a URL host, for loopback requests in self-signed mode; null: none */
+  LinkBase(String publicUrl, List<String> trustedProxies, String lanHost) {
     this.publicUrl = publicUrl == null ? "" : publicUrl;
     this.trustedProxies = List.copyOf(trustedProxies);
+    this.lanHost = lanHost;
   }
 
   Decision decide(Request r) {
@@ -56,6 +65,10 @@ final class LinkBase {
             + "set public_url to the relay's public base URL");
       }
       return fromHost(proto, host, "X-Forwarded-Host or Host from the trusted proxy");
+    }
+    if (isLoopback(r.peer()) && lanHost != null && r.host() != null) {
+      var m = HOST.matcher(r.host());
+      if (m.matches()) return new Base("https://" + lanHost + (m.group(2) == null ? "" : m.group(2)));
     }
     if (isLoopback(r.peer())) return fromHost(r.tls() ? "https" : "http", r.host(), "Host header");
     return new Refused("cannot build a pairing link: public_url is not set, and this request came neither from "

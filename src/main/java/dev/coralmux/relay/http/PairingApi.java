@@ -1,6 +1,7 @@
 package dev.coralmux.relay.http;
 
 import dev.coralmux.relay.config.RelayConfig;
+import dev.coralmux.relay.node.HostAddresses;
 import dev.coralmux.relay.store.TokenStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -19,7 +20,10 @@ final class PairingApi {
   PairingApi(Vertx vertx, RelayConfig config, TokenStore store) {
     this.vertx = vertx;
     this.store = store;
-    this.bases = new LinkBase(config.publicUrl(), config.registration().trustedProxies());
+    // Built on the starting thread (HttpApi is made before any verticle), so listing interfaces may block.
+    String lanHost = config.tls().mode().equals(RelayConfig.Tls.SELF_SIGNED)
+        ? HostAddresses.forUrls().stream().findFirst().map(HostAddresses::urlHost).orElse(null) : null;
+    this.bases = new LinkBase(config.publicUrl(), config.registration().trustedProxies(), lanHost);
   }
 
   /** GET /api/v1/pair/{token}/link: {"link", "relay"}. */

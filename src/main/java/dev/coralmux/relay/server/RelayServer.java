@@ -42,6 +42,7 @@ import dev.coralmux.relay.store.AtomicFiles;
 import dev.coralmux.relay.store.LocalTokenStore;
 import dev.coralmux.relay.store.StoreException;
 import dev.coralmux.relay.tls.AcmeCertificates;
+import dev.coralmux.relay.tls.SelfSignedCertificates;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -95,12 +96,14 @@ public final class RelayServer {
   private final long drainMs;
   private final List<EdgeVerticle> edges;
   private final int port;
+  private final SelfSignedCertificates.Certificate selfSigned;
 
-  private RelayServer(Parts parts, long drainMs, List<EdgeVerticle> edges) {
+  private RelayServer(Parts parts, long drainMs, List<EdgeVerticle> edges, SelfSignedCertificates.Certificate selfSigned) {
     this.parts = parts;
     this.drainMs = drainMs;
     this.edges = edges;
     this.port = edges.get(0).actualPort();
+    this.selfSigned = selfSigned;
   }
 
   public static RelayServer start(RelayConfig config, PrintStream out) {
@@ -109,12 +112,27 @@ public final class RelayServer {
 
   /** Starts a node. Blocking (joins the cluster, reads the data directory): call from a main or test thread. */
   public static RelayServer start(RelayConfig config, ClusterConfig cluster, PrintStream out) {
+    SelfSignedCertificates.Certificate selfSigned = selfSigned(config);
     Parts parts = cluster.enabled() ? clustered(config, cluster) : standalone(config, out);
     try {
-      return new RelayServer(parts, config.drainMs(), wire(config, parts));
+      return new RelayServer(parts, config.drainMs(), wire(config, parts), selfSigned);
     } catch (RuntimeException e) {
       parts.vertx().close();
       throw e;
+    }
+  }
+
+  /** Made (or reused) before Vert.x starts: key generation and interface listing block. Null unless in that mode. */
+  private static SelfSignedCertificates.Certificate selfSigned(RelayConfig config) {
+    if (!config.tls().mode().equals(RelayConfig.Tls.SELF_SIGNED)) return null;
+    try {
+      AtomicFiles.createPrivateDirectories(config.dataDir());
+      SelfSignedCertificates.Certificate c = SelfSignedCertificates.ensure(config.tls());
+      LOG.info((c.created() ? "made a new" : "reusing the") + " self-signed certificate " + c.certFile() + " for "
+          + c.names() + ", SHA-256 fingerprint " + c.fingerprint());
+      return c;
+    } catch (Exception e) {
+      throw new IllegalStateException("could not make the self-signed certificate in " + config.tls().certFile() + ": " + e, e);
     }
   }
 
@@ -238,6 +256,11 @@ public final class RelayServer {
 
   public int port() {
     return port;
+  }
+
+  /** The certificate of {@code tls.mode "self-signed"}, or empty in any other mode. */
+  public java.util.Optional<SelfSignedCertificates.Certificate> selfSigned() {
+    return java.util.Optional.ofNullable(selfSigned);
   }
 
   /** This node's id (the cluster node id when clustered). */

@@ -76,4 +76,16 @@ class LinkBaseTest {
     assertFalse(LinkBase.isLoopback(""));
     assertFalse(LinkBase.isLoopback(null));
   }
+
+  @Test
+  void inSelfSignedModeLoopbackLinksPointAtTheHostsOwnLanAddressNeverAtAHeader() {
+    LinkBase lan = new LinkBase("", List.of(), "192.168.1.20");
+    assertEquals("https://192.168.1.20:8443", base(lan.decide(new LinkBase.Request("127.0.0.1", true, "localhost:8443", null, null))));
+    assertEquals("https://192.168.1.20", base(lan.decide(new LinkBase.Request("127.0.0.1", true, "localhost", null, null))));
+    assertTrue(refusal(lan.decide(new LinkBase.Request("127.0.0.1", true, "a.example/evil?x=", null, null))).contains("public_url"));
+    assertTrue(refusal(lan.decide(new LinkBase.Request(STRANGER, true, "192.168.1.20:8443", null, null))).contains("public_url"),
+        "a stranger still gets no link, LAN address or not");
+    assertEquals("https://relay.example.com", base(new LinkBase("https://relay.example.com", List.of(), "192.168.1.20")
+        .decide(new LinkBase.Request("127.0.0.1", true, "localhost:8443", null, null))), "public_url still wins");
+  }
 }

@@ -23,12 +23,17 @@ final class Chromium {
   private Chromium() {}
 
   static WebDriver start() throws IOException {
+    return start(new String[0]);
+  }
+
+  /** @param extraArgs more command-line flags (host resolver rules, certificate handling) */
+  static WebDriver start(String... extraArgs) throws IOException {
     String chromium = ExternalTools.require("chromium", "the browser tests");
     String chromedriver = ExternalTools.require("chromedriver", "the browser tests");
     ChromeOptions o = new ChromeOptions().setBinary(chromium).addArguments("--headless=new", "--no-sandbox",
         "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--window-size=1280,900",
-        "--user-data-dir=" + Files.createTempDirectory("chromium-profile"));
+        "--user-data-dir=" + Files.createTempDirectory("chromium-profile")).addArguments(extraArgs);
     Files.createDirectories(SCREENSHOTS);
     return new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(new File(chromedriver))
         .usingAnyFreePort().build(), o);
