@@ -103,8 +103,9 @@ final class TokenCommand implements Runnable {
       if (qr) {
         // The relay says where phones reach it (its public_url); the URL this tool used may be a tunnel or loopback.
         try {
-          created.put("pairing_link", RelayHttp.call(relay.base(), "GET", "/api/v1/pair/" + created.getString("token") + "/link",
-              null, null).getString("link"));
+          JsonObject links = RelayHttp.call(relay.base(), "GET", "/api/v1/pair/" + created.getString("token") + "/link",
+              null, null);
+          created.put("pairing_link", links.getString("link")).put("chat_link", links.getString("chat"));
         } catch (RelayHttp.Failure f) {
           created.put("pairing_link_error", f.code + ": " + f.getMessage());
         }
@@ -117,7 +118,13 @@ final class TokenCommand implements Runnable {
       out.println(r.getString("token"));
       out.println("id " + r.getString("id") + (r.getString("label", "").isEmpty() ? "" : ", label \"" + r.getString("label") + "\"")
           + ", expires " + (r.getValue("expires_at") == null ? "never" : r.getString("expires_at")));
-      if (qr && r.getString("pairing_link") != null) {
+      String chat = r.getString("chat_link");
+      if (qr && chat != null && chat.startsWith("https://")) {
+        // Any phone camera opens it, and /chat works there (a secure context); the app link follows.
+        out.println(chat);
+        out.print(PairingLink.terminal(chat));
+        out.println(r.getString("pairing_link"));
+      } else if (qr && r.getString("pairing_link") != null) {
         out.println(r.getString("pairing_link"));
         out.print(PairingLink.terminal(r.getString("pairing_link")));
       } else if (qr) {

@@ -26,17 +26,19 @@ final class PairingApi {
     this.bases = new LinkBase(config.publicUrl(), config.registration().trustedProxies(), lanHost);
   }
 
-  /** GET /api/v1/pair/{token}/link: {"link", "relay"}. */
+  /** GET /api/v1/pair/{token}/link: {"link", "relay", "chat"}. */
   void link(RoutingContext ctx) {
-    withLink(ctx, (link, relay) -> {
+    withLink(ctx, (link, relay, chat) -> {
       ctx.response().putHeader("Cache-Control", "no-store");
-      TokenApi.json(ctx, 200, new JsonObject().put("link", link).put("relay", relay));
+      TokenApi.json(ctx, 200, new JsonObject().put("link", link).put("relay", relay).put("chat", chat));
     });
   }
 
-  /** GET /api/v1/pair/{token}/qr.svg and qr.png. */
+  /** GET /api/v1/pair/{token}/qr.svg and qr.png; {@code ?for=chat}: the browser phone's link instead of the app's. */
   void qr(RoutingContext ctx, boolean png) {
-    withLink(ctx, (link, relay) -> {
+    boolean forChat = "chat".equals(ctx.request().getParam("for"));
+    withLink(ctx, (appLink, relay, chat) -> {
+      String link = forChat ? chat : appLink;
       ctx.response().putHeader("Cache-Control", "no-store");
       if (!png) {
         ctx.response().putHeader("Content-Type", "image/svg+xml").end(PairingLink.svg(link));
@@ -49,7 +51,7 @@ final class PairingApi {
   }
 
   private interface LinkHandler {
-    void handle(String link, String relayUrl);
+    void handle(String appLink, String relayUrl, String chatLink);
   }
 
   private void withLink(RoutingContext ctx, LinkHandler then) {
@@ -63,7 +65,7 @@ final class PairingApi {
     String token = ctx.pathParam("token");
     LiveToken.find(ctx, store, token, r -> {
       String relay = PairingLink.webSocketUrl(base);
-      then.handle(PairingLink.of(relay, token), relay);
+      then.handle(PairingLink.of(relay, token), relay, PairingLink.chat(base, token));
     });
   }
 

@@ -14,14 +14,25 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * The pairing link a phone scans: {@code coralmux://pair?relay=<WebSocket URL>&token=<token>}, as a
- * QR code in SVG, PNG or terminal text (ZXing).
+ * The pairing links a phone scans, as QR codes in SVG, PNG or terminal text (ZXing): for a phone app,
+ * {@code coralmux://pair?relay=<WebSocket URL>&token=<token>}; for any phone camera, the relay's own
+ * browser phone {@code https://<relay>/chat#token=<token>} (the token stays in the fragment, which
+ * browsers never send to a server).
  */
 public final class PairingLink {
   private PairingLink() {}
 
   public static String of(String webSocketUrl, String token) {
     return "coralmux://pair?relay=" + URLEncoder.encode(webSocketUrl, StandardCharsets.UTF_8) + "&token=" + token;
+  }
+
+  /** The browser phone page paired with {@code token}, from the relay's base URL. */
+  public static String chat(String base, String token) {
+    String u = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    if (u.startsWith("ws://")) u = "http://" + u.substring(5);
+    else if (u.startsWith("wss://")) u = "https://" + u.substring(6);
+    if (u.endsWith("/ws")) u = u.substring(0, u.length() - 3);
+    return u + "/chat#token=" + token;
   }
 
   /** The relay's public WebSocket URL from a base URL ({@code https://relay.example.com} → {@code wss://.../ws}). */

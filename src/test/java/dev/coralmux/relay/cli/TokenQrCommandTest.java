@@ -34,8 +34,10 @@ class TokenQrCommandTest {
       assertEquals(0, r.exit(), r.err());
       String token = r.out().get(0);
       assertTrue(token.startsWith("oc_pair_"), r.out().get(0).substring(0, 8));
-      assertEquals(PairingLink.of("wss://relay.example.com/ws", token), r.out().get(2), "the link line");
+      // https: the QR is the browser phone's link, which any phone camera opens; the app link follows it.
+      assertEquals("https://relay.example.com/chat#token=" + token, r.out().get(2), "the link line");
       assertTrue(r.out().size() > 10, "the QR code follows");
+      assertEquals(PairingLink.of("wss://relay.example.com/ws", token), r.out().get(r.out().size() - 1), "the app link");
     }
   }
 }

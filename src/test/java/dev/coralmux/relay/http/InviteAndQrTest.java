@@ -108,6 +108,15 @@ class InviteAndQrTest {
       String decoded = new MultiFormatReader().decode(new BinaryBitmap(new HybridBinarizer(
           new BufferedImageLuminanceSource(ImageIO.read(new ByteArrayInputStream(png.body())))))).getText();
       assertEquals(PairingLink.of("wss://relay.example.com/ws", token), decoded);
+      // For any phone camera: the relay's browser phone, over https, the token in the fragment.
+      HttpResponse<byte[]> chatQr = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create(behindProxy.httpUrl() + "/api/v1/pair/" + token + "/qr.png?for=chat")).build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      String chat = new MultiFormatReader().decode(new BinaryBitmap(new HybridBinarizer(
+          new BufferedImageLuminanceSource(ImageIO.read(new ByteArrayInputStream(chatQr.body())))))).getText();
+      assertEquals("https://relay.example.com/chat#token=" + token, chat);
+      assertEquals(chat, new JsonObject(behindProxy.http("GET", "/api/v1/pair/" + token + "/link", null, null).body())
+          .getString("chat"));
     }
   }
 
