@@ -14,8 +14,9 @@ import java.util.function.LongConsumer;
 
 /**
  * Everything written to one client: its peer's messages and the relay's own. A peer message
- * counts as forwarded when its write completes; one that cannot be written goes back to its
- * sender and is counted under its reason (peer slow, peer gone, socket closed with it queued).
+ * counts as forwarded when its write completes. One that cannot be written goes back to its
+ * sender and is counted under its reason (peer slow, peer gone, socket closed with it queued) —
+ * unless it is kept in the history: then it waits there for this reader (or its next connection).
  * Deliveries that arrive while the client is still authenticating are held, a bounded few.
  */
 final class Outbox implements InOrderDelivery.Socket {
