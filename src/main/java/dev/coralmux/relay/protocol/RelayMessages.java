@@ -1,7 +1,6 @@
 package dev.coralmux.relay.protocol;
 
 import io.vertx.core.json.JsonObject;
-import java.util.UUID;
 
 /**
  * Envelopes the relay writes itself. Each carries v, a UUID v4 id and ts; errors carry
@@ -14,7 +13,7 @@ public final class RelayMessages {
     return new JsonObject()
         .put("v", 1)
         .put("type", type)
-        .put("id", UUID.randomUUID().toString())
+        .put("id", EnvelopeIds.next())
         .put("ts", System.currentTimeMillis())
         .put("payload", payload)
         .encode();
