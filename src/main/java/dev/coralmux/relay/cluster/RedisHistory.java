@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The history in Redis, shared by the cluster: a stream per token and direction whose entry ids are
  * the sequence numbers, a hash of message ids (duplicates, {@code last_id}) and a small state hash.
- * Messages are added by {@code limit_keep.lua} with their limit check; this reads them. Cursors
+ * Messages are added by {@code limit.lua} with their limit check; this reads them. Cursors
  * ("delivered up to") are written in batches every {@link #CURSOR_FLUSH_MS} ({@link #flushCursors}),
  * not per message (still one Redis call per message): a node killed with -9 may give a v1 reader
  * that reconnects elsewhere that much again. A {@code resume} reader names its own last id.

@@ -31,7 +31,6 @@ import java.util.logging.Logger;
 public final class RedisLimiter implements Limiter {
   private static final Logger LOG = Logger.getLogger(RedisLimiter.class.getName());
   private static final RedisScripts.Script LIMIT = RedisScripts.Script.load("limit");
-  private static final RedisScripts.Script LIMIT_KEEP = RedisScripts.Script.load("limit_keep");
   private static final RedisScripts.Script REFUND = RedisScripts.Script.load("refund");
 
   private final RedisScripts redis;
@@ -86,7 +85,7 @@ public final class RedisLimiter implements Limiter {
     String[] keys = {RedisKeys.rate(hash, rate), dayKey, monthKey, RedisKeys.historyMeta(hash, r),
         RedisKeys.historyStream(hash, r), RedisKeys.historyIds(hash, r)};
     // In order: the script numbers the kept messages, and this connection's come in arrival order.
-    return redis.runInOrder(LIMIT_KEEP, keys, limits.perMinute(rate), limits.burst(rate), now, bytes, limits.dailyBytes(),
+    return redis.runInOrder(LIMIT, keys, limits.perMinute(rate), limits.burst(rate), now, bytes, limits.dailyBytes(),
             limits.monthlyBytes(), UtcPeriods.millisToDayEnd(now), UtcPeriods.millisToMonthEnd(now),
             keep.messageId(), keep.frame(), RedisHistory.senderField(keep.sender(), keep.wantsAck()),
             keep.wantsAck() ? 1 : 0, keep.bounds().maxMessages(), keep.bounds().maxBytes(), keep.bounds().ttlMs())
