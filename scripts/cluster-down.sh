@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stops everything scripts/cluster-up.sh started (same CLUSTER_DIR).
+# Stops everything scripts/cluster-up.sh started (same CLUSTER_DIR), and its namespaces if NETNS=1.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 DIR=${CLUSTER_DIR:-$(pwd)/target/cluster}
@@ -18,4 +18,13 @@ for _ in $(seq 1 75); do
   sleep 0.2
 done
 for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null; done
+# NETNS=1: the hosts go too (and anything still running on them).
+if [ -f "$DIR/netns.env" ]; then
+  # shellcheck disable=SC1091
+  . "$DIR/netns.env"
+  export NETNS_PREFIX NETNS_SUBNET
+  . "$(pwd)/scripts/lib/netns.sh"
+  netns_all_down
+  rm -f "$DIR/netns.env"
+fi
 echo "cluster down"

@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
-# Starts a local CoralMux cluster on loopback: Redis, 3 relay JVMs (Hazelcast-clustered) and an
-# nginx load balancer in front of them (WebSocket-aware, round robin, no sticky sessions).
+# Starts a local CoralMux cluster: Redis, 3 relay JVMs (Hazelcast-clustered) and an nginx load
+# balancer in front of them (WebSocket-aware, round robin, no sticky sessions).
 #
 #   scripts/cluster-up.sh            # then: cat target/cluster/endpoints.json
 #   scripts/cluster-down.sh          # stops everything this started
 #
+# By default every process listens on loopback, on ports from BASE_PORT. With NETNS=1 each runs
+# on a host of its own — a network namespace on a bridge (scripts/lib/netns.sh; needs root):
+# Redis at $NETNS_SUBNET.10, node i at .(10+i), the load balancer at .20, each on its usual
+# ports (8080, 5701, 6379), so scripts/partition.sh can cut any of them off with iptables.
+#
 # Environment: RELAY_ADMIN_KEY (generated if unset, kept in $CLUSTER_DIR/admin.key; likewise
 # RELAY_INVITE_SECRET in $CLUSTER_DIR/invite.secret),
 # BASE_PORT (default 18080: LB on it, nodes on +1..+3, Redis on +10, Hazelcast on +20..+22),
-# CLUSTER_DIR (default target/cluster), NODES (default 3).
+# CLUSTER_DIR (default target/cluster), NODES (default 3), NETNS (default 0), NETNS_PREFIX,
+# NETNS_SUBNET (see scripts/lib/netns.sh), RELAY_JAVA_OPTS (default -Xmx512m).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -30,13 +36,46 @@ fi
 mkdir -p "$DIR/pids" "$DIR/nginx"
 rm -f "$DIR"/*.log "$DIR"/nginx/*.log # this run's logs only
 
-# Every port this script will use must be free: a port held by something else would look "up".
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-ports="$BASE $((BASE + 10))"
-for i in $(seq 1 "$NODES"); do ports="$ports $((BASE + i)) $((BASE + 19 + i))"; done
-for port in $ports; do
-  if port_open "$port"; then echo "cluster-up: port $port is already in use; choose another BASE_PORT" >&2; exit 1; fi
-done
+if [ "${NETNS:-0}" = 1 ]; then
+  # shellcheck source=lib/netns.sh
+  . "$ROOT/scripts/lib/netns.sh"
+  netns_check
+  trap 'echo "cluster-up: failed; removing what it made" >&2; "$ROOT/scripts/cluster-down.sh" >/dev/null 2>&1' ERR
+  echo "NETNS_PREFIX=$NETNS_PREFIX NETNS_SUBNET=$NETNS_SUBNET" > "$DIR/netns.env"
+  netns_bridge_up
+  netns_host_up redis 10
+  netns_host_up lb 20
+  for i in $(seq 1 "$NODES"); do netns_host_up "node$i" $((10 + i)); done
+  REDIS_ADDR=$NETNS_SUBNET.10 REDIS_PORT=6379 LB_ADDR=$NETNS_SUBNET.20 LB_PORT=8080
+  node_addr() { echo "$NETNS_SUBNET.$((10 + $1))"; }
+  node_port() { echo 8080; }
+  hz_port() { echo 5701; }
+  on() { local host=$1; shift; ip netns exec "$(netns_name "$host")" "$@"; }
+  TRUSTED_PROXIES="[\"$LB_ADDR\"]" # the nodes believe the LB's X-Forwarded-For (per-IP limits)
+  # Off loopback, Redis wants a password (protected mode): one per cluster, kept beside the logs.
+  [ -s "$DIR/redis.password" ] || head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$DIR/redis.password"
+  REDIS_ARGS=(--requirepass "$(cat "$DIR/redis.password")")
+  export RELAY_REDIS_PASSWORD
+  RELAY_REDIS_PASSWORD=$(cat "$DIR/redis.password")
+else
+  REDIS_ADDR=127.0.0.1 REDIS_PORT=$((BASE + 10)) LB_ADDR=127.0.0.1 LB_PORT=$BASE
+  node_addr() { echo 127.0.0.1; }
+  node_port() { echo $((BASE + $1)); }
+  hz_port() { echo $((BASE + 19 + $1)); }
+  on() { shift; "$@"; }
+  TRUSTED_PROXIES="[]"
+  REDIS_ARGS=()
+  # Every port this script will use must be free: a port held by something else would look "up".
+  ports="$LB_PORT $REDIS_PORT"
+  for i in $(seq 1 "$NODES"); do ports="$ports $(node_port "$i") $(hz_port "$i")"; done
+  for port in $ports; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "cluster-up: port $port is already in use; choose another BASE_PORT" >&2
+      exit 1
+    fi
+  done
+fi
+port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
 if [ -z "${RELAY_ADMIN_KEY:-}" ]; then
   [ -s "$DIR/admin.key" ] || head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$DIR/admin.key"
   RELAY_ADMIN_KEY=$(cat "$DIR/admin.key")
@@ -47,26 +86,26 @@ if [ -z "${RELAY_INVITE_SECRET:-}" ]; then
   RELAY_INVITE_SECRET=$(cat "$DIR/invite.secret")
 fi
 
-LB_PORT=$BASE
-REDIS_PORT=$((BASE + 10))
 members=""
-for i in $(seq 1 "$NODES"); do members="${members:+$members,}127.0.0.1:$((BASE + 19 + i))"; done
+for i in $(seq 1 "$NODES"); do members="${members:+$members,}$(node_addr "$i"):$(hz_port "$i")"; done
+# The relay's own defaults, but for the load balancer it must trust (netns mode only).
+sed "s|\"trusted_proxies\": \[\]|\"trusted_proxies\": $TRUSTED_PROXIES|" "$ROOT/conf/relay.json" > "$DIR/relay.json"
 
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --daemonize no \
+on redis redis-server --port "$REDIS_PORT" --bind "$REDIS_ADDR" --save "" --appendonly no --daemonize no "${REDIS_ARGS[@]}" \
   > "$DIR/redis.log" 2>&1 &
 echo $! > "$DIR/pids/redis.pid"
 
 for i in $(seq 1 "$NODES"); do
-  RELAY_HOST=127.0.0.1 RELAY_PORT=$((BASE + i)) RELAY_ADMIN_KEY=$RELAY_ADMIN_KEY \
-  RELAY_INVITE_SECRET=$RELAY_INVITE_SECRET RELAY_DATA_DIR=$DIR/node-$i RELAY_CLUSTER=true RELAY_CLUSTER_HOST=127.0.0.1 \
-  RELAY_HAZELCAST_PORT=$((BASE + 19 + i)) RELAY_HAZELCAST_MEMBERS=$members \
-  RELAY_REDIS_URL=redis://127.0.0.1:$REDIS_PORT \
-    java -Xmx512m -jar "$JAR" > "$DIR/node-$i.log" 2>&1 &
+  RELAY_CONFIG=$DIR/relay.json RELAY_HOST=$(node_addr "$i") RELAY_PORT=$(node_port "$i") RELAY_ADMIN_KEY=$RELAY_ADMIN_KEY \
+  RELAY_INVITE_SECRET=$RELAY_INVITE_SECRET RELAY_DATA_DIR=$DIR/node-$i RELAY_CLUSTER=true RELAY_CLUSTER_HOST=$(node_addr "$i") \
+  RELAY_HAZELCAST_PORT=$(hz_port "$i") RELAY_HAZELCAST_MEMBERS=$members \
+  RELAY_REDIS_URL=redis://$REDIS_ADDR:$REDIS_PORT \
+    on "node$i" java ${RELAY_JAVA_OPTS:--Xmx512m} -jar "$JAR" > "$DIR/node-$i.log" 2>&1 &
   echo $! > "$DIR/pids/node-$i.pid"
 done
 
 upstreams=""
-for i in $(seq 1 "$NODES"); do upstreams="$upstreams    server 127.0.0.1:$((BASE + i)) max_fails=0;"$'\n'; done
+for i in $(seq 1 "$NODES"); do upstreams="$upstreams    server $(node_addr "$i"):$(node_port "$i") max_fails=0;"$'\n'; done
 cat > "$DIR/nginx/nginx.conf" <<CONF
 worker_processes 1;
 pid $DIR/nginx/nginx.pid;
@@ -85,7 +124,7 @@ http {
   upstream relays {
 $upstreams  }
   server {
-    listen 127.0.0.1:$LB_PORT;
+    listen $LB_ADDR:$LB_PORT;
     location / {
       proxy_pass http://relays;
       proxy_http_version 1.1;
@@ -96,11 +135,13 @@ $upstreams  }
       proxy_read_timeout 1h;
       proxy_send_timeout 1h;
       proxy_next_upstream error timeout;
+      # A node cut off by a partition must not hold a new client for nginx's default 60 s.
+      proxy_connect_timeout 2s;
     }
   }
 }
 CONF
-nginx -c "$DIR/nginx/nginx.conf" -p "$DIR/nginx" -g 'daemon off;' > "$DIR/nginx/stdout.log" 2>&1 &
+on lb nginx -c "$DIR/nginx/nginx.conf" -p "$DIR/nginx" -g 'daemon off;' > "$DIR/nginx/stdout.log" 2>&1 &
 echo $! > "$DIR/pids/nginx.pid"
 
 # Wait until every process answers on its port. A loaded machine is slow, not broken: the nodes
@@ -113,24 +154,24 @@ fail() {
   "$ROOT/scripts/cluster-down.sh" >/dev/null 2>&1 || true
   exit 1
 }
-await_up() { # name port log
+await_up() { # name address port log
   local pid
   pid=$(cat "$DIR/pids/$1.pid")
-  until port_open "$2"; do
-    kill -0 "$pid" 2>/dev/null || fail "$1 (pid $pid) exited before listening on port $2" "$3"
-    [ $SECONDS -lt $deadline ] || fail "$1 did not listen on port $2 in time" "$3"
-    echo "cluster-up: waiting for $1 on port $2" >&2
+  until port_open "$2" "$3"; do
+    kill -0 "$pid" 2>/dev/null || fail "$1 (pid $pid) exited before listening on $2:$3" "$4"
+    [ $SECONDS -lt $deadline ] || fail "$1 did not listen on $2:$3 in time" "$4"
+    echo "cluster-up: waiting for $1 on $2:$3" >&2
     sleep 1
   done
-  kill -0 "$pid" 2>/dev/null || fail "$1 (pid $pid) is not running although port $2 is open" "$3"
+  kill -0 "$pid" 2>/dev/null || fail "$1 (pid $pid) is not running although $2:$3 is open" "$4"
 }
-await_up redis "$REDIS_PORT" "$DIR/redis.log"
-for i in $(seq 1 "$NODES"); do await_up "node-$i" $((BASE + i)) "$DIR/node-$i.log"; done
-await_up nginx "$LB_PORT" "$DIR/nginx/error.log"
+await_up redis "$REDIS_ADDR" "$REDIS_PORT" "$DIR/redis.log"
+for i in $(seq 1 "$NODES"); do await_up "node-$i" "$(node_addr "$i")" "$(node_port "$i")" "$DIR/node-$i.log"; done
+await_up nginx "$LB_ADDR" "$LB_PORT" "$DIR/nginx/error.log"
 
 nodes_json=""
-for i in $(seq 1 "$NODES"); do nodes_json="${nodes_json:+$nodes_json, }\"http://127.0.0.1:$((BASE + i))\""; done
+for i in $(seq 1 "$NODES"); do nodes_json="${nodes_json:+$nodes_json, }\"http://$(node_addr "$i"):$(node_port "$i")\""; done
 cat > "$DIR/endpoints.json" <<JSON
-{"lb": "http://127.0.0.1:$LB_PORT", "nodes": [$nodes_json], "redis": "redis://127.0.0.1:$REDIS_PORT"}
+{"lb": "http://$LB_ADDR:$LB_PORT", "nodes": [$nodes_json], "redis": "redis://$REDIS_ADDR:$REDIS_PORT"}
 JSON
-echo "cluster up: load balancer http://127.0.0.1:$LB_PORT (ws://127.0.0.1:$LB_PORT/ws); details in $DIR/endpoints.json"
+echo "cluster up: load balancer http://$LB_ADDR:$LB_PORT (ws://$LB_ADDR:$LB_PORT/ws); details in $DIR/endpoints.json"

@@ -57,6 +57,10 @@ public final class ClusterNode {
     hz.getJetConfig().setEnabled(false);
     hz.setProperty("hazelcast.heartbeat.interval.seconds", String.valueOf(c.heartbeatIntervalSeconds()));
     hz.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(c.maxNoHeartbeatSeconds()));
+    // After a partition heals, the smaller side merges back: Hazelcast first looks after 300 s, then
+    // every 120 s; until then the two sides cannot reach each other's connections.
+    hz.setProperty("hazelcast.merge.first.run.delay.seconds", String.valueOf(c.mergeIntervalSeconds()));
+    hz.setProperty("hazelcast.merge.next.run.delay.seconds", String.valueOf(c.mergeIntervalSeconds()));
     hz.setProperty("hazelcast.logging.type", "jdk");
     hz.setProperty("hazelcast.phone.home.enabled", "false");
     hz.setProperty("hazelcast.shutdownhook.enabled", "false"); // the relay leaves the cluster itself
@@ -78,7 +82,9 @@ public final class ClusterNode {
     hz.addListenerConfig(new ListenerConfig(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent e) {
-        // nothing to do: a new node's connections register themselves
+        // A new node's connections register themselves; a node back after a partition must be reconciled.
+        String nodeId = e.getMember().getAttribute(VERTX_NODE_ID_ATTRIBUTE);
+        if (nodeId != null) membership.nodeJoined(nodeId);
       }
 
       @Override

@@ -15,8 +15,9 @@ import java.util.function.Predicate;
  * removal are Lua scripts, atomic per token.
  *
  * <p>Liveness is Hazelcast's membership, not a per-entry TTL: an entry whose node has left the
- * cluster counts as absent (and is removed when met), so a node killed with -9 leaves no ghost
- * once the cluster has noticed — within {@code max_no_heartbeat_s}.
+ * cluster counts as absent, so a node killed with -9 leaves no ghost once the cluster has noticed
+ * — within {@code max_no_heartbeat_s} — and a node that was only cut off counts again once the
+ * partition heals.
  */
 public final class RedisPresenceDirectory implements PresenceDirectory {
   private static final RedisScripts.Script REGISTER = RedisScripts.Script.load("register");
@@ -82,13 +83,13 @@ public final class RedisPresenceDirectory implements PresenceDirectory {
     return Future.succeededFuture(null); // not tracked cluster-wide; see docs/cluster.md
   }
 
-  /** The entry if its node is a live cluster member; otherwise removes it (if unchanged) and returns null. */
+  /**
+   * The entry if its node is a cluster member as this node sees it, else null. Never deleted here:
+   * a node cut off from the others (but not from Redis) sees every other node leave, and would
+   * otherwise wipe their live connections from the directory. A dead node's entries are replaced
+   * by the next registration of their token and role, or expire with {@code presence_ttl_s}.
+   */
   private Entry alive(String hash, Role role, Entry e) {
-    if (e == null || nodeAlive.test(e.node())) return e;
-    Request hdelIfSame = Request.cmd(Command.EVAL)
-        .arg("if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end return 0")
-        .arg(1).arg(RedisKeys.presence(hash)).arg(role.wire()).arg(e.raw());
-    redis.send(hdelIfSame); // best effort: a ghost met again is removed again
-    return null;
+    return e == null || nodeAlive.test(e.node()) ? e : null;
   }
 }

@@ -29,6 +29,7 @@ public record ClusterConfig(
     String kubernetesServiceDns,
     int heartbeatIntervalSeconds,
     int maxNoHeartbeatSeconds,
+    int mergeIntervalSeconds,
     String redisType,
     List<String> redisEndpoints,
     String redisMasterName,
@@ -63,6 +64,7 @@ public record ClusterConfig(
     List<String> members = hz.strings("members");
     int heartbeat = hz.integer("heartbeat_interval_s", 1, 1, 60);
     int maxNoHeartbeat = hz.integer("max_no_heartbeat_s", 6, 2, 600);
+    int mergeInterval = hz.integer("merge_interval_s", 5, 1, 600);
     ConfigSection k8s = hz.section("kubernetes");
     boolean kubernetes = k8s.bool("enabled", false);
     String serviceDns = k8s.string("service_dns", "");
@@ -124,7 +126,7 @@ public record ClusterConfig(
     }
     if (!problems.isEmpty()) throw new ConfigException(problems);
     return new ClusterConfig(enabled, name, bindHost, publicHost, port, members, kubernetes, serviceDns, heartbeat,
-        maxNoHeartbeat, type, endpoints, master, password, timeout, poolSize, poolWaiting, waitingHandlers,
+        maxNoHeartbeat, mergeInterval, type, endpoints, master, password, timeout, poolSize, poolWaiting, waitingHandlers,
         presenceTtlS * 1000, startDeadlineS * 1000);
   }
 }

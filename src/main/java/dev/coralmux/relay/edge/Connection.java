@@ -88,13 +88,7 @@ final class Connection {
     });
   }
 
-  // ---------------------------------------------------------------- inbound
-
-  /**
-   * A frame the decoder refused (over the hard cap, or malformed): Vert.x drops the TCP
-   * connection right after this, so the close frame saying why goes out now. A connection that
-   * simply closed needs nothing.
-   */
+  /** A frame the decoder refused (too big, malformed): Vert.x drops the TCP connection next, so say why now. */
   private void onSocketError(Throwable e) {
     if (state == State.CLOSED || e instanceof HttpClosedException) return;
     String what = String.valueOf(e.getMessage());
@@ -203,8 +197,6 @@ final class Connection {
     close(CloseCodes.AUTH, code == ErrorCode.INVALID_MESSAGE ? "invalid auth message" : "unauthorized");
   }
 
-  // ---------------------------------------------------------------- from other connections
-
   void onEdgeMessage(EdgeMessage m) {
     if (m instanceof EdgeMessage.Deliver d) {
       onDeliver(d);
@@ -234,6 +226,17 @@ final class Connection {
   void onPeerNodeLeft(String addressPrefix) {
     if (peer.nodeLeft(addressPrefix) && state == State.ACTIVE) sendRelay(RelayMessages.status(false));
     recountPaired();
+  }
+
+  /** After a partition healed: a newer connection of ours closes this one; a peer that is back is announced. */
+  void reconcile() {
+    if (state != State.ACTIVE) return;
+    deps.presence().locate(tokenHash, role).onSuccess(mine -> {
+      if (mine != null && mine.epoch() > self.epoch()) close(CloseCodes.REPLACED, "replaced by a newer connection");
+      else deps.presence().locate(tokenHash, role.peer()).onSuccess(p -> {
+        if (p != null && state == State.ACTIVE) onEdgeMessage(new EdgeMessage.PeerOnline(self, p));
+      });
+    });
   }
 
   boolean isFor(ConnRef target) {
@@ -268,8 +271,6 @@ final class Connection {
     if (state != State.CLOSED) outbox.sendRelay(text);
   }
 
-  // ---------------------------------------------------------------- housekeeping (the edge's sweep)
-
   /** Slow-consumer, heartbeat and expiry checks; closes what must go. */
   void sweep(long now, boolean heartbeatDue) {
     if (state == State.CLOSED) return;
@@ -285,8 +286,6 @@ final class Connection {
       ws.writePing(Buffer.buffer());
     }
   }
-
-  // ---------------------------------------------------------------- closing
 
   /**
    * Closes on behalf of the relay; from here on nothing is sent or delivered. Sends the close frame

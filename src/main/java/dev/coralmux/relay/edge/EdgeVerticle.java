@@ -48,6 +48,8 @@ public final class EdgeVerticle extends VerticleBase {
   private HttpServer server;
   private MessageConsumer<EdgeMessage> consumer;
   private Consumer<String> nodeLeftListener;
+  private Consumer<String> nodeBackListener;
+  private Reconciler reconciler;
   private long sweepTimer = -1;
   private long certificateTimer = -1;
   private long lastHeartbeatAt;
@@ -71,10 +73,13 @@ public final class EdgeVerticle extends VerticleBase {
     nodePrefix = address.substring(0, address.lastIndexOf('.') + 1);
     bus = new EdgeBus(vertx, deps.presence());
     handshake = new AuthHandshake(deps, bus);
+    reconciler = new Reconciler(vertx);
     lastHeartbeatAt = System.currentTimeMillis();
     consumer = vertx.eventBus().consumer(address, this::onBusMessage);
     nodeLeftListener = id -> context.runOnContext(v -> onNodeLeft(id));
     deps.membership().onNodeLeft(nodeLeftListener);
+    nodeBackListener = id -> context.runOnContext(v -> reconciler.reconcile(connections.values()));
+    deps.membership().onNodeBack(nodeBackListener);
     RelayConfig config = deps.config();
     int hardMax = (int) config.websocket().hardMaxMessageBytes();
     HttpServerOptions options = new HttpServerOptions()
@@ -154,7 +159,10 @@ public final class EdgeVerticle extends VerticleBase {
     return closeAll(0, "relay shutting down")
         .compose(v -> server.shutdown(Duration.ofSeconds(1)))
         .compose(v -> consumer.unregister())
-        .onComplete(v -> deps.membership().removeListener(nodeLeftListener));
+        .onComplete(v -> {
+          deps.membership().removeListener(nodeLeftListener);
+          deps.membership().removeListener(nodeBackListener);
+        });
   }
 
   private Future<Void> closeAll(long windowMs, String reason) {

@@ -39,9 +39,14 @@ final class PeerLink {
     return sender.epoch() < epoch;
   }
 
-  /** The node whose edge addresses start with {@code addressPrefix} left. @return true when that was the peer's */
+  /**
+   * The node whose edge addresses start with {@code addressPrefix} left. Cut off is not dead: the
+   * same connection may be learned again once the partition heals, and is not fenced meanwhile.
+   * @return true when that was the peer's
+   */
   boolean nodeLeft(String addressPrefix) {
     if (peer == null || !peer.address().startsWith(addressPrefix)) return false;
+    epoch = peer.epoch() - 1;
     peer = null;
     return true;
   }

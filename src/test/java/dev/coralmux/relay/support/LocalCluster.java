@@ -11,16 +11,21 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The cluster {@code scripts/cluster-up.sh} starts (Redis, 3 relay JVMs, nginx), in a directory
- * of its own; {@link #close()} always runs {@code scripts/cluster-down.sh}.
+ * of its own; {@link #close()} always runs {@code scripts/cluster-down.sh}. On loopback, or with
+ * {@link #startOnSeparateHosts()} each process on a host of its own (a network namespace) so that
+ * {@code scripts/partition.sh} can cut any of them off.
  */
 public final class LocalCluster implements AutoCloseable {
   public final Path dir;
   public final JsonObject endpoints;
   public final String adminKey = "cluster-it-admin-key-0123456789";
 
-  private LocalCluster(Path dir) throws Exception {
+  private final java.util.Map<String, String> netns;
+
+  private LocalCluster(Path dir, java.util.Map<String, String> netns) throws Exception {
     this.dir = dir;
-    int base = freeBase();
+    this.netns = netns;
+    int base = netns.isEmpty() ? freeBase() : 0;
     int code = run("scripts/cluster-up.sh", base);
     if (code != 0) {
       run("scripts/cluster-down.sh", base);
@@ -31,7 +36,43 @@ public final class LocalCluster implements AutoCloseable {
 
   public static LocalCluster start() throws Exception {
     for (String tool : List.of("redis-server", "nginx")) ExternalTools.require(tool, "the load-balanced cluster test");
-    return new LocalCluster(Files.createTempDirectory("coralmux-cluster"));
+    return new LocalCluster(Files.createTempDirectory("coralmux-cluster"), java.util.Map.of());
+  }
+
+  /**
+   * Each process on its own host: a namespace on a bridge with a /24 of its own, picked at random
+   * among those no interface here uses, so runs never meet (needs root, iproute2 and iptables).
+   */
+  public static LocalCluster startOnSeparateHosts() throws Exception {
+    for (String tool : List.of("redis-server", "nginx", "ip", "iptables")) ExternalTools.require(tool, "the partition tests");
+    ExternalTools.requireThat("root".equals(System.getProperty("user.name")), "the partition tests need root (network namespaces)");
+    Random r = new Random();
+    String prefix = "cmx" + (100 + r.nextInt(900));
+    String subnet = "10." + (200 + r.nextInt(50)) + "." + r.nextInt(256);
+    return new LocalCluster(Files.createTempDirectory("coralmux-cluster"),
+        java.util.Map.of("NETNS", "1", "NETNS_PREFIX", prefix, "NETNS_SUBNET", subnet));
+  }
+
+  /** Runs {@code scripts/partition.sh} with these arguments (e.g. "cut", "node1", "--from", "redis"). */
+  public void partition(String... args) throws Exception {
+    List<String> cmd = new java.util.ArrayList<>(List.of("scripts/partition.sh"));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().put("CLUSTER_DIR", dir.toString());
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) throw new AssertionError("partition.sh " + cmd + ": " + out);
+  }
+
+  /** The WebSocket URL of node i (0-based), bypassing the load balancer. */
+  public String nodeWs(int i) {
+    return node(i).replace("http://", "ws://") + "/ws";
+  }
+
+  /** The last lines of node i's log (0-based), for a failure message. */
+  public String nodeLog(int i) throws IOException {
+    List<String> lines = Files.readAllLines(dir.resolve("node-" + (i + 1) + ".log"));
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
   }
 
   private int run(String script, int base) throws Exception {
@@ -40,6 +81,7 @@ public final class LocalCluster implements AutoCloseable {
     pb.environment().put("CLUSTER_DIR", dir.toString());
     pb.environment().put("BASE_PORT", String.valueOf(base));
     pb.environment().put("RELAY_ADMIN_KEY", adminKey);
+    pb.environment().putAll(netns);
     Process p = pb.start();
     if (!p.waitFor(180, TimeUnit.SECONDS)) {
       p.destroyForcibly();

@@ -1,0 +1,287 @@
+package dev.coralmux.relay.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.coralmux.relay.support.Envelopes;
+import dev.coralmux.relay.support.LocalCluster;
+import dev.coralmux.relay.support.WsClient;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Partitions on separate hosts: Redis, three relay nodes and nginx each in a network namespace of
+ * their own ({@code NETNS=1 scripts/cluster-up.sh}); {@code scripts/partition.sh} drops a node's
+ * packets with iptables, so its process keeps running and sees a silent network, as in a real
+ * partition. The phone sits on node 1, the agent on node 2, and the agent streams a delta every
+ * 50 ms while node 1 is cut off. Each test heals and checks that the cluster converges. Lines
+ * starting with {@code [measured]} feed the failure table in docs/cluster.md.
+ */
+class PartitionIT {
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final int TOTAL = 200;
+  static LocalCluster cluster;
+
+  @BeforeAll
+  static void up() throws Exception {
+    cluster = LocalCluster.startOnSeparateHosts();
+  }
+
+  @AfterAll
+  static void down() throws Exception {
+    if (cluster != null) cluster.close();
+  }
+
+  @AfterEach
+  void heal() throws Exception {
+    cluster.partition("heal", "all");
+    // Every node sees all three again: the next test starts from one cluster.
+    Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+        .until(() -> members(0) == 3 && members(1) == 3 && members(2) == 3);
+  }
+
+  static JsonObject get(String base, String path) throws Exception {
+    HttpRequest r = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
+        .header("X-Admin-Key", cluster.adminKey).build();
+    return new JsonObject(HTTP.send(r, HttpResponse.BodyHandlers.ofString()).body());
+  }
+
+  static int members(int node) {
+    try {
+      return get(cluster.node(node), "/api/stats").getInteger("nodes");
+    } catch (Exception e) {
+      return -1; // not answering (yet)
+    }
+  }
+
+  static String token() throws Exception {
+    HttpRequest r = HttpRequest.newBuilder(URI.create(cluster.lbHttp() + "/api/v1/pair")).timeout(Duration.ofSeconds(30))
+        .header("X-Admin-Key", cluster.adminKey).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("limits",
+            new JsonObject().put("phone_per_min", 100_000).put("agent_per_min", 100_000)).encode())).build();
+    return new JsonObject(HTTP.send(r, HttpResponse.BodyHandlers.ofString()).body()).getString("token");
+  }
+
+  /** An agent streaming {@code TOTAL} deltas, one every 50 ms; {@link #sent} holds each as sent. */
+  static final class Streamer extends Thread {
+    final List<String> sent = Collections.synchronizedList(new ArrayList<>());
+    private final WsClient agent;
+
+    Streamer(WsClient agent) {
+      this.agent = agent;
+    }
+
+    @Override
+    public void run() {
+      for (int i = 1; i <= TOTAL; i++) {
+        String m = Envelopes.stream("delta " + i + " ", i);
+        sent.add(m);
+        agent.send(m);
+        LockSupport.parkNanos(50_000_000);
+      }
+    }
+  }
+
+  static long msSince(long nanos) {
+    return (System.nanoTime() - nanos) / 1_000_000;
+  }
+
+  static String id(String raw) {
+    return new JsonObject(raw).getString("id");
+  }
+
+  @Test
+  void phonesNodeCutOffFromEverythingLosesNothingOnceThePhoneResumesThroughTheLoadBalancer() throws Exception {
+    String t = token();
+    List<String> got = new ArrayList<>();
+    try (WsClient phone = WsClient.connect(cluster.nodeWs(0)); WsClient agent = WsClient.connect(cluster.nodeWs(1))) {
+      phone.send(Envelopes.authResume(t, "phone", null));
+      phone.expect("auth.ok");
+      agent.send(Envelopes.authResume(t, "agent", null));
+      agent.expect("auth.ok");
+      assertEquals("online", phone.expect("status").getJsonObject("payload").getString("peer"));
+      Streamer streamer = new Streamer(agent);
+      streamer.start();
+      while (got.size() < 20) got.add(phone.nextRaw());
+      long cutAt = System.nanoTime();
+      cluster.partition("cut", "node1"); // from the other nodes, Redis, the load balancer and the clients
+
+      // The agent's node drops node 1 from the cluster and says so.
+      assertEquals("offline", nextStatus(agent));
+      System.out.println("[measured] full cut: agent told offline after " + msSince(cutAt) + " ms");
+      while (phone.pending() > 0) got.add(phone.nextRaw()); // what reached the phone before the cut
+
+      // The phone gives up on its silent socket (as its heartbeat would) and resumes through the LB.
+      try (WsClient again = WsClient.connect(cluster.lbWs())) {
+        again.send(Envelopes.authResume(t, "phone", id(got.get(got.size() - 1))));
+        JsonObject ok = again.expect("auth.ok").getJsonObject("payload");
+        assertTrue(ok.getJsonObject("resume").getBoolean("complete"), ok::encode);
+        System.out.println("[measured] full cut: phone resumed on another node " + msSince(cutAt) + " ms after the cut");
+        assertEquals("online", nextStatus(agent));
+        while (got.size() < TOTAL) {
+          String raw = again.nextRaw();
+          if (new JsonObject(raw).getString("type").equals("chat.stream")) got.add(raw);
+        }
+        streamer.join(60_000);
+        assertEquals(streamer.sent, got, "every delta exactly once, in order, byte for byte");
+
+        // Healed: node 1 merges back, finds the phone's newer connection and closes its old one.
+        long healAt = System.nanoTime();
+        cluster.partition("heal", "node1");
+        assertEquals(4409, phone.awaitClose(), "the stale connection on the healed node is closed as replaced");
+        System.out.println("[measured] full cut: heal to the stale connection closed " + msSince(healAt) + " ms");
+        again.expectQuiet();
+        onlyAcksBeforePong(agent); // no spurious offline/online from the merge
+        agent.send(Envelopes.stream("after the heal", TOTAL + 1));
+        assertEquals("after the heal", again.expect("chat.stream").getJsonObject("payload").getString("delta"));
+      }
+    }
+  }
+
+  @Test
+  void phonesNodeCutFromTheClusterTellsTheV1SenderOfEveryLossAndTheirStatusConvergesAfterTheHeal() throws Exception {
+    String t = token();
+    List<String> got = new ArrayList<>();
+    try (WsClient phone = WsClient.auth(cluster.nodeWs(0), t, "phone"); WsClient agent = WsClient.auth(cluster.nodeWs(1), t, "agent")) {
+      assertEquals("online", phone.expect("status").getJsonObject("payload").getString("peer"));
+      Streamer streamer = new Streamer(agent);
+      Map<String, String> refused = Collections.synchronizedMap(new HashMap<>());
+      List<String> agentStatus = Collections.synchronizedList(new ArrayList<>());
+      streamer.start();
+      while (got.size() < 20) got.add(phone.nextRaw());
+      long cutAt = System.nanoTime();
+      cluster.partition("cut", "node1", "--from", "node2,node3,redis"); // its clients still reach it
+
+      assertEquals("offline", nextStatus(phone, got));
+      System.out.println("[measured] cluster cut: phone told offline after " + msSince(cutAt) + " ms");
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+        drainAgent(agent, refused, agentStatus);
+        return agentStatus.contains("offline");
+      });
+      System.out.println("[measured] cluster cut: agent told offline after " + msSince(cutAt) + " ms");
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+        drainAgent(agent, refused, agentStatus);
+        return refused.size() >= 10; // the agent keeps streaming into the partition, and hears of it
+      });
+
+      long healAt = System.nanoTime();
+      cluster.partition("heal", "node1");
+      assertEquals("online", nextStatus(phone, got));
+      Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
+        drainAgent(agent, refused, agentStatus);
+        return agentStatus.size() >= 2 && agentStatus.get(agentStatus.size() - 1).equals("online");
+      });
+      System.out.println("[measured] cluster cut: heal to both sides told online " + msSince(healAt) + " ms");
+      streamer.join(60_000);
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+        while (phone.pending() > 0) got.add(phone.nextRaw());
+        drainAgent(agent, refused, agentStatus);
+        return got.stream().filter(r -> r.contains("chat.stream")).count() + refused.size() >= TOTAL;
+      });
+
+      // Every delta either reached the phone, in order, or was refused to its sender: none silently lost.
+      List<String> delivered = got.stream().filter(r -> new JsonObject(r).getString("type").equals("chat.stream")).toList();
+      List<String> expected = new ArrayList<>();
+      for (String m : streamer.sent) if (!refused.containsKey(id(m))) expected.add(m);
+      assertEquals(expected, delivered, "what was not refused arrived, once, in order, byte for byte");
+      for (String code : refused.values()) assertEquals("PEER_OFFLINE", code);
+      System.out.println("[measured] cluster cut: " + delivered.size() + " delivered, " + refused.size()
+          + " refused with PEER_OFFLINE, 0 unreported, of " + TOTAL);
+      phone.send(Envelopes.chat("back"));
+      assertEquals("back", agent.expect("chat.send").getJsonObject("payload").getString("text"));
+    }
+  }
+
+  @Test
+  void aNodeCutFromRedisOnlyKeepsRelayingAndItsUsageReachesRedisAfterTheHeal() throws Exception {
+    String t = token();
+    try (WsClient phone = WsClient.auth(cluster.nodeWs(0), t, "phone"); WsClient agent = WsClient.auth(cluster.nodeWs(1), t, "agent")) {
+      phone.expect("status");
+      long usedBefore = dailyUsed(t);
+      long cutAt = System.nanoTime();
+      cluster.partition("cut", "node1", "--from", "redis");
+      long bytes = 0;
+      for (int i = 0; i < 20; i++) { // the phone keeps talking; node 1 decides its limits alone
+        String m = Envelopes.chat("while Redis is away " + i);
+        bytes += m.length();
+        phone.send(m);
+        JsonObject in = agent.next();
+        assertEquals("chat.send", in.getString("type"), in::encode);
+        if (i == 0) System.out.println("[measured] Redis cut: first message through after " + msSince(cutAt) + " ms");
+      }
+      JsonObject health = get(cluster.node(0), "/health");
+      assertTrue(health.getJsonObject("decided_locally").getLong("messages") >= 1, health::encode);
+
+      long healAt = System.nanoTime();
+      cluster.partition("heal", "node1");
+      long expected = usedBefore + bytes;
+      Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> dailyUsed(t) >= expected);
+      System.out.println("[measured] Redis cut: heal to usage counted alone added to Redis " + msSince(healAt) + " ms");
+      // And node 1 decides with Redis again: a new message is not decided locally.
+      long local = get(cluster.node(0), "/health").getJsonObject("decided_locally").getLong("messages");
+      Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+        long before = get(cluster.node(0), "/health").getJsonObject("decided_locally").getLong("messages");
+        phone.send(Envelopes.chat("probe"));
+        agent.expect("chat.send");
+        return get(cluster.node(0), "/health").getJsonObject("decided_locally").getLong("messages") == before;
+      });
+      System.out.println("[measured] Redis cut: heal to limits decided in Redis again " + msSince(healAt) + " ms ("
+          + local + " messages decided locally)");
+    }
+  }
+
+  /** The token's daily usage as Redis has it, asked of node 3 (which was never cut off). */
+  static long dailyUsed(String t) throws Exception {
+    return get(cluster.node(2), "/api/v1/pair/" + t + "/usage").getLong("daily_used_bytes");
+  }
+
+  /** Nothing but acks waiting (the agent asked for them): no status notice, no error. */
+  static void onlyAcksBeforePong(WsClient c) {
+    c.send(Envelopes.ping());
+    while (true) {
+      JsonObject m = c.next();
+      if (m.getString("type").equals("pong")) return;
+      assertEquals("ack", m.getString("type"), m::encode);
+    }
+  }
+
+  /** The next status notice, skipping (and keeping) the deltas before it. */
+  static String nextStatus(WsClient c, List<String> deltas) {
+    while (true) {
+      String raw = c.nextRaw();
+      JsonObject m = new JsonObject(raw);
+      if (m.getString("type").equals("status")) return m.getJsonObject("payload").getString("peer");
+      deltas.add(raw);
+    }
+  }
+
+  static String nextStatus(WsClient c) {
+    return nextStatus(c, new ArrayList<>());
+  }
+
+  static void drainAgent(WsClient agent, Map<String, String> refused, List<String> status) {
+    while (agent.pending() > 0) {
+      JsonObject m = agent.next();
+      switch (m.getString("type")) {
+        case "chat.error" -> refused.put(m.getJsonObject("payload").getString("ref_id"), m.getJsonObject("payload").getString("code"));
+        case "status" -> status.add(m.getJsonObject("payload").getString("peer"));
+        default -> throw new AssertionError("unexpected " + m);
+      }
+    }
+  }
+}
