@@ -2,11 +2,13 @@
 -- for a message kept in the token's history (reliable delivery: 6 keys), in the same call, a duplicate
 -- id check before the quotas (a resend is not charged again) and keeping + trimming after them.
 -- KEYS: 1 rate bucket, 2 day counter, 3 month counter (same token: same hash slot);
---       when kept: 4 history meta (hash), 5 history stream, 6 ids (hash)
+--       when kept: 4 history meta (hash), 5 history stream, 6 ids (hash), 7 the token's presence (hash)
 -- ARGV: 1 per_min, 2 burst, 3 now_ms, 4 bytes, 5 daily_quota, 6 monthly_quota, 7 ms_to_day_end,
 --       8 ms_to_month_end; when kept: 9 message id, 10 frame, 11 sender ref, 12 wants ack (1/0),
---       13 max messages, 14 max bytes, 15 ttl ms
--- Returns {code, retry_after_ms}: 0 allowed, 1 rate limited, 2 daily quota, 3 monthly quota; an allowed
+--       13 max messages, 14 max bytes, 15 ttl ms, 16 sender role, 17 sender epoch
+-- Returns {code, retry_after_ms}: 0 allowed, 1 rate limited, 2 daily quota, 3 monthly quota, 4 fenced
+-- (the sender is no longer its role's registered connection: replaced while its node could not hear
+-- of it — a partition, a long pause — so it must not be heard, nor numbered into the history); an allowed
 -- kept message {0, 0, seq, duplicate (1/0), delivered (1/0), trimmed before delivery}. Sequence numbers
 -- grow by one; a history that expired restarts at now_ms * 1000.
 local per_min = tonumber(ARGV[1])
@@ -14,6 +16,10 @@ local burst = tonumber(ARGV[2])
 local now = tonumber(ARGV[3])
 local bytes = tonumber(ARGV[4])
 local keep = #KEYS > 3
+if keep then
+  local current = redis.call('HGET', KEYS[7], ARGV[16])
+  if current and string.match(current, '^(%d+)') ~= ARGV[17] then return {4, 0} end
+end
 if per_min <= 0 then return {1, 60000} end
 local b = redis.call('HMGET', KEYS[1], 't', 'ts')
 local tokens = tonumber(b[1]) or burst

@@ -61,6 +61,10 @@ public final class ClusterNode {
     // every 120 s; until then the two sides cannot reach each other's connections.
     hz.setProperty("hazelcast.merge.first.run.delay.seconds", String.valueOf(c.mergeIntervalSeconds()));
     hz.setProperty("hazelcast.merge.next.run.delay.seconds", String.valueOf(c.mergeIntervalSeconds()));
+    // Two members that cannot reach each other while both still reach the master (a partial
+    // partition) stall every event-bus lookup that touches the other; off by default, this makes the
+    // master drop one of them after three heartbeats of reports.
+    hz.setProperty("hazelcast.partial.member.disconnection.resolution.heartbeat.count", "3");
     hz.setProperty("hazelcast.logging.type", "jdk");
     hz.setProperty("hazelcast.phone.home.enabled", "false");
     hz.setProperty("hazelcast.shutdownhook.enabled", "false"); // the relay leaves the cluster itself

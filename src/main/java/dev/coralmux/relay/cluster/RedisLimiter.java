@@ -83,12 +83,13 @@ public final class RedisLimiter implements Limiter {
     }
     String r = keep.reader().wire();
     String[] keys = {RedisKeys.rate(hash, rate), dayKey, monthKey, RedisKeys.historyMeta(hash, r),
-        RedisKeys.historyStream(hash, r), RedisKeys.historyIds(hash, r)};
+        RedisKeys.historyStream(hash, r), RedisKeys.historyIds(hash, r), RedisKeys.presence(hash)};
     // In order: the script numbers the kept messages, and this connection's come in arrival order.
     return redis.runInOrder(LIMIT, keys, limits.perMinute(rate), limits.burst(rate), now, bytes, limits.dailyBytes(),
             limits.monthlyBytes(), UtcPeriods.millisToDayEnd(now), UtcPeriods.millisToMonthEnd(now),
             keep.messageId(), keep.frame(), RedisHistory.senderField(keep.sender(), keep.wantsAck()),
-            keep.wantsAck() ? 1 : 0, keep.bounds().maxMessages(), keep.bounds().maxBytes(), keep.bounds().ttlMs())
+            keep.wantsAck() ? 1 : 0, keep.bounds().maxMessages(), keep.bounds().maxBytes(), keep.bounds().ttlMs(),
+            keep.reader().peer().wire(), keep.sender().epoch())
         .map(resp -> {
           Decision d = decode(resp);
           if (!d.allowed()) return d;
@@ -121,6 +122,7 @@ public final class RedisLimiter implements Limiter {
     if (code == 0) return Decision.ALLOW;
     if (code == 1) return Decision.refuse(ErrorCode.RATE_LIMITED, retry);
     if (code == 2) return Decision.refuse(ErrorCode.DAILY_QUOTA_EXCEEDED, retry);
+    if (code == 4) return Decision.FENCED;
     return Decision.refuse(ErrorCode.MONTHLY_QUOTA_EXCEEDED, retry);
   }
 

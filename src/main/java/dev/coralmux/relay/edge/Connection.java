@@ -171,7 +171,7 @@ final class Connection {
     expiresAt = r.token().expiresAt();
     state = State.ACTIVE;
     forwarder = new Forwarder(deps, tokenHash, role, limits, caps, self, peer, decisions, edge::send, this::sendRelay,
-        () -> state == State.ACTIVE, this::recountPaired);
+        () -> state == State.ACTIVE, this::recountPaired, () -> close(CloseCodes.REPLACED, "replaced by a newer connection"));
     recountPaired();
     if (expiresAt > 0) { // closed at expiry, not at the next heartbeat
       expiryTimer = edge.vertx().setTimer(Math.max(1, expiresAt - System.currentTimeMillis()),

@@ -32,6 +32,7 @@ final class Forwarder {
   private final DecisionQueue decisions;
   private final Consumer<EdgeMessage> bus;
   private final Consumer<String> reply;
+  private final Runnable replaced; // closes this connection as replaced
   private final BooleanSupplier active;
   private final Runnable peerChanged;
   private final DeliveryCaps caps;
@@ -48,7 +49,7 @@ final class Forwarder {
    */
   Forwarder(EdgeDependencies deps, String tokenHash, Role role, Limits limits, DeliveryCaps caps, ConnRef self,
             PeerLink peer, DecisionQueue decisions, Consumer<EdgeMessage> bus, Consumer<String> reply,
-            BooleanSupplier active, Runnable peerChanged) {
+            BooleanSupplier active, Runnable peerChanged, Runnable replaced) {
     this.deps = deps;
     this.metrics = deps.metrics();
     this.tokenHash = tokenHash;
@@ -59,6 +60,7 @@ final class Forwarder {
     this.decisions = decisions;
     this.bus = bus;
     this.reply = reply;
+    this.replaced = replaced;
     this.active = active;
     this.peerChanged = peerChanged;
     this.caps = caps;
@@ -109,6 +111,11 @@ final class Forwarder {
    * connection reads it there, or hears of it through {@link #syncWith}, whichever comes first.
    */
   private void onDecision(MessageRules.Forward f, Decision d, RateClass rate, ConnRef routed, long receivedAt) {
+    if (d == Decision.FENCED) { // invariant 1 where kept messages are numbered: this connection was replaced
+      metrics.undelivered(DropReason.FENCED);
+      replaced.run();
+      return;
+    }
     if (!d.allowed()) {
       refuse(f.id(), d, rate);
       return;

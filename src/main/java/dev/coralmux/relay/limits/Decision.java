@@ -11,6 +11,11 @@ import dev.coralmux.relay.protocol.ErrorCode;
  */
 public record Decision(ErrorCode refusal, long retryAfterMs, long seq, boolean duplicate, boolean delivered) {
   public static final Decision ALLOW = new Decision(null, -1, 0, false, false);
+  /**
+   * The sender is no longer its role's registered connection (replaced while its node could not hear
+   * of it): nothing is kept or forwarded, and the sender is closed as replaced. Compared by identity.
+   */
+  public static final Decision FENCED = new Decision(ErrorCode.UNAUTHORIZED, -1, 0, false, false);
 
   public boolean allowed() {
     return refusal == null;

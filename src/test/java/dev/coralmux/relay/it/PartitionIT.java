@@ -49,6 +49,7 @@ class PartitionIT {
 
   @AfterEach
   void heal() throws Exception {
+    for (int i = 0; i < 3; i++) cluster.freezeNode(i, false);
     cluster.partition("heal", "all");
     // Every node sees all three again: the next test starts from one cluster.
     Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
@@ -243,6 +244,51 @@ class PartitionIT {
       System.out.println("[measured] Redis cut: heal to limits decided in Redis again " + msSince(healAt) + " ms ("
           + local + " messages decided locally)");
     }
+  }
+
+  /**
+   * Invariant 1 for a connection replaced while its node was frozen (SIGSTOP: a long GC pause): when
+   * the node wakes up, the old connection must not be heard any more. The takeover happens on node
+   * 3, cut from node 1 so its close never lands in node 1's socket buffers; the old phone's message
+   * waits in them instead, and node 1 handles it the instant it wakes. The limit script, which
+   * numbers kept messages, finds the sender is not its role's registered connection: the message
+   * is dropped (counted as fenced) and the old connection closed as replaced. Were it numbered into
+   * the history, the agent's connection would read it back as a gap (as it did before this check).
+   */
+  @Test
+  void aConnectionReplacedWhileItsNodeWasFrozenIsNotHeardWhenItWakes() throws Exception {
+    String t = token();
+    try (WsClient old = WsClient.auth(cluster.nodeWs(0), t, "phone"); WsClient agent = WsClient.auth(cluster.nodeWs(1), t, "agent")) {
+      old.expect("status");
+      long fencedBefore = fencedEverywhere();
+      cluster.partition("cut", "node1", "--from", "node3");
+      cluster.freezeNode(0, true);
+      try (WsClient taker = WsClient.auth(cluster.nodeWs(2), t, "phone")) {
+        old.send(Envelopes.chat("from the replaced connection")); // read by node 1 only once it wakes
+        // Node 1's close went unanswered: the agent hears offline (node 1 dropped), then the newer phone.
+        while (!nextStatus(agent).equals("online")) {
+          // "offline" first; each wait is bounded by WsClient.WAIT
+        }
+        long wokeAt = System.nanoTime();
+        cluster.freezeNode(0, false);
+        assertEquals(4409, old.awaitClose(), "the woken node closes the replaced connection");
+        System.out.println("[measured] SIGSTOP takeover: woken node closed its replaced connection " + msSince(wokeAt) + " ms after waking");
+        assertTrue(fencedEverywhere() > fencedBefore, "its message was counted as fenced");
+        taker.send(Envelopes.chat("from the current connection"));
+        assertEquals("from the current connection", agent.expect("chat.send").getJsonObject("payload").getString("text"),
+            "the replaced connection's message never reached the agent");
+      } finally {
+        cluster.freezeNode(0, false);
+      }
+    }
+  }
+
+  static long fencedEverywhere() throws Exception {
+    return fenced(0) + fenced(1) + fenced(2);
+  }
+
+  static long fenced(int node) throws Exception {
+    return get(cluster.node(node), "/health").getJsonObject("undelivered").getLong("fenced");
   }
 
   /** The token's daily usage as Redis has it, asked of node 3 (which was never cut off). */

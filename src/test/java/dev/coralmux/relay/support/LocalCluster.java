@@ -123,6 +123,13 @@ public final class LocalCluster implements AutoCloseable {
     return endpoints.getJsonArray("nodes").getString(i);
   }
 
+  /** SIGSTOP (true) or SIGCONT (false) to node i (0-based): a JVM frozen as in a long GC pause. */
+  public void freezeNode(int i, boolean frozen) throws Exception {
+    String pid = Files.readString(dir.resolve("pids/node-" + (i + 1) + ".pid")).trim();
+    Process p = new ProcessBuilder("kill", frozen ? "-STOP" : "-CONT", pid).redirectErrorStream(true).start();
+    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) throw new AssertionError("kill " + (frozen ? "-STOP " : "-CONT ") + pid);
+  }
+
   /** kill -9 of node i (0-based). */
   public void killNode(int i) throws Exception {
     long pid = Long.parseLong(Files.readString(dir.resolve("pids/node-" + (i + 1) + ".pid")).trim());

@@ -21,10 +21,13 @@ public final class RelayProcess implements AutoCloseable {
   private final List<String> lines = new ArrayList<>();
   private final Thread reader;
   public final int port;
+  /** The address it listens on (loopback unless started on a {@link SeparateHost}). */
+  public final String host;
 
-  private RelayProcess(Process process, int port) {
+  private RelayProcess(Process process, int port, String host) {
     this.process = process;
     this.port = port;
+    this.host = host;
     this.reader = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         String line;
@@ -56,17 +59,23 @@ public final class RelayProcess implements AutoCloseable {
 
   /** Starts {@code java -jar} in {@code workDir} with these extra environment variables and arguments. */
   public static RelayProcess start(Path workDir, Map<String, String> env, String... args) {
-    int port = freePort();
+    return start(null, workDir, env, args);
+  }
+
+  /** The same on another host: inside {@code on}'s network namespace, listening on its address. */
+  public static RelayProcess start(SeparateHost on, Path workDir, Map<String, String> env, String... args) {
+    int port = freePort(); // free here; the namespace has no listener at all yet
+    String host = on == null ? "127.0.0.1" : on.address();
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-jar", jar().toString()));
     cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true);
+    ProcessBuilder pb = new ProcessBuilder(on == null ? cmd : on.command(cmd)).directory(workDir.toFile()).redirectErrorStream(true);
     pb.environment().keySet().removeIf(k -> k.startsWith("RELAY_"));
     pb.environment().put("RELAY_PORT", String.valueOf(port)); // unless env sets its own (bad-config tests)
-    pb.environment().put("RELAY_HOST", "127.0.0.1");
+    pb.environment().put("RELAY_HOST", host);
     pb.environment().putAll(env);
     try {
-      return new RelayProcess(pb.start(), port);
+      return new RelayProcess(pb.start(), port, host);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -121,11 +130,11 @@ public final class RelayProcess implements AutoCloseable {
   }
 
   public String wsUrl() {
-    return "ws://127.0.0.1:" + port + "/ws";
+    return "ws://" + host + ":" + port + "/ws";
   }
 
   public String httpUrl() {
-    return "http://127.0.0.1:" + port;
+    return "http://" + host + ":" + port;
   }
 
   @Override

@@ -41,8 +41,17 @@ public final class WsClient implements AutoCloseable {
 
   /** With {@code autoRead} false the client reads nothing until {@link #read(long)}: a stalled reader. */
   public static WsClient connect(String wsUrl, boolean autoRead) {
+    return connect(wsUrl, autoRead, HTTP);
+  }
+
+  /** Through {@code client} (e.g. one that trusts a self-signed relay's certificate, for wss://). */
+  public static WsClient connect(String wsUrl, HttpClient client) {
+    return connect(wsUrl, true, client);
+  }
+
+  private static WsClient connect(String wsUrl, boolean autoRead, HttpClient client) {
     WsClient c = new WsClient(autoRead);
-    c.ws = HTTP.newWebSocketBuilder().connectTimeout(WAIT).buildAsync(URI.create(wsUrl), c.listener())
+    c.ws = client.newWebSocketBuilder().connectTimeout(WAIT).buildAsync(URI.create(wsUrl), c.listener())
         .orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
     return c;
   }
