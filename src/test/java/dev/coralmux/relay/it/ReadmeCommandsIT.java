@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.coralmux.relay.support.ExternalTools;
@@ -38,7 +39,8 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every shell command in README.md's {@code ```bash} blocks, run for real, in README order, against
+ * Every shell command in README.md's {@code ```bash} blocks (and then in the docs it sends a newcomer
+ * to that have commands, {@link #DOCS}), run for real, in order, against
  * the packaged jar (built by {@code package} before failsafe runs), in a temporary directory set up
  * like a fresh clone after the build: {@code conf/}, {@code scripts/} and {@code target/coralmux-relay.jar}.
  * A command is a logical line of a block (continuation lines and multi-line quoted strings joined,
@@ -75,6 +77,9 @@ class ReadmeCommandsIT {
       "sudo apt-get install -y redis-server nginx pebble openssl chromium chromium-driver python3-websockets "
           + "python3-cryptography", "needs root and the network; .ci/run installs these packages before the suite");
 
+  /** The documents whose bash blocks are run, in this order; each is its own shell session. */
+  static final List<String> DOCS = List.of("README.md", "examples/python/README.md");
+
   static final String RELAY = "java -jar target/coralmux-relay.jar";
   static final String LAN_RELAY = "java -jar target/coralmux-relay.jar serve --config lan.json";
   static final String ECHO_AGENT = "java -jar target/coralmux-relay.jar agent --token $TOKEN --echo &";
@@ -98,9 +103,14 @@ class ReadmeCommandsIT {
   static final String CLUSTER_UP = "scripts/cluster-up.sh";
   static final String ENDPOINTS = "cat target/cluster/endpoints.json";
   static final String CLUSTER_DOWN = "scripts/cluster-down.sh";
+  static final String PY_TOKEN = "TOKEN=$(RELAY_URL=http://127.0.0.1:8080 RELAY_ADMIN_KEY=$(cat data/admin.key) \\\n"
+      + "  java -jar target/coralmux-relay.jar token create --label python | head -1)";
+  static final String PY_AGENT = "RELAY_URL=ws://127.0.0.1:8080/ws RELAY_TOKEN=$TOKEN python3 examples/python/agent.py &";
+  static final String PY_CHAT = "java -jar target/coralmux-relay.jar chat --relay http://127.0.0.1:8080 --token $TOKEN "
+      + "--message \"hello\"";
 
-  /** One README command: its block (0-based), its text, and the output the README shows for it (or ""). */
-  record Cmd(int block, String text, String shown) {}
+  /** One command: its document, its block there (0-based), its text, and the output shown for it (or ""). */
+  record Cmd(String doc, int block, String text, String shown) {}
 
   record Result(int exit, String out, String err) {}
 
@@ -111,6 +121,7 @@ class ReadmeCommandsIT {
   private Path work;
   private final int port = RelayProcess.freePort();
   private final Map<String, String> env = new HashMap<>();
+  private final Map<String, String> freshEnv = new HashMap<>();
   private final Map<String, Process> background = new LinkedHashMap<>();
   private final List<Path> relayLogs = new ArrayList<>();
   private final Map<String, Handler> handlers = new LinkedHashMap<>();
@@ -129,7 +140,7 @@ class ReadmeCommandsIT {
   // ------------------------------------------------------------------ extraction
 
   /** Every command of README.md's bash blocks, in order. */
-  static List<Cmd> commands(String markdown) {
+  static List<Cmd> commands(String doc, String markdown) {
     List<Cmd> out = new ArrayList<>();
     int block = -1;
     boolean in = false;
@@ -154,7 +165,7 @@ class ReadmeCommandsIT {
         if (t.startsWith("#")) { // a comment: the output the README shows for the command before it, or prose
           if (!out.isEmpty() && out.get(out.size() - 1).block() == block && t.matches("#\\s*(\\d{3}\\s+)?\\{.*")) {
             Cmd last = out.remove(out.size() - 1);
-            out.add(new Cmd(last.block(), last.text(), last.shown() + " " + t));
+            out.add(new Cmd(doc, last.block(), last.text(), last.shown() + " " + t));
           }
           continue;
         }
@@ -165,7 +176,7 @@ class ReadmeCommandsIT {
       pending = null;
       String[] parts = code[0].strip().split(" && ");
       for (int i = 0; i < parts.length; i++) {
-        out.add(new Cmd(block, parts[i].strip(), i == parts.length - 1 && code[1].matches("(\\d{3}\\s+)?\\{.*") ? code[1] : ""));
+        out.add(new Cmd(doc, block, parts[i].strip(), i == parts.length - 1 && code[1].matches("(\\d{3}\\s+)?\\{.*") ? code[1] : ""));
       }
     }
     return out;
@@ -213,8 +224,15 @@ class ReadmeCommandsIT {
     return new String[] {s, ""};
   }
 
+  /**
+   * The commands of README.md, then of the docs it sends a newcomer to that have commands to run
+   * (the Python agent's README; docs/operations.md's {@code docker}/{@code kubectl} recipes need a
+   * Docker engine and a cluster, which CI has not: DeploymentManifestsTest checks those files).
+   */
   static List<Cmd> readme() throws IOException {
-    return commands(Files.readString(Path.of("README.md")));
+    List<Cmd> all = new ArrayList<>();
+    for (String doc : DOCS) all.addAll(commands(doc, Files.readString(Path.of(doc))));
+    return all;
   }
 
   // ------------------------------------------------------------------ the tests
@@ -225,7 +243,8 @@ class ReadmeCommandsIT {
     Set<String> texts = new LinkedHashSet<>();
     all.forEach(c -> texts.add(c.text()));
     assertTrue(all.size() > 40, "README commands found: " + all.size());
-    assertTrue(texts.contains(RELAY) && texts.contains(LAN_RELAY) && texts.contains(CREATE_WITH_LIMITS), texts::toString);
+    assertTrue(texts.contains(RELAY) && texts.contains(LAN_RELAY) && texts.contains(CREATE_WITH_LIMITS)
+        && texts.contains(PY_TOKEN) && texts.contains(PY_AGENT), texts::toString);
     for (Map.Entry<String, String> e : EXCLUDED.entrySet()) {
       assertTrue(texts.contains(e.getKey()), "excluded, but not in the README (any more): " + e.getKey());
       assertFalse(e.getValue().isBlank(), "an exclusion needs its reason: " + e.getKey());
@@ -247,10 +266,16 @@ class ReadmeCommandsIT {
     Set<String> excluded = new LinkedHashSet<>();
     try {
       int block = -1;
+      String doc = DOCS.get(0);
       for (Cmd c : all) {
-        if (c.block() != block) {
+        if (c.block() != block || !c.doc().equals(doc)) {
           runAfterBlock();
           block = c.block();
+        }
+        if (!c.doc().equals(doc)) { // a new document: a new terminal, with nothing set by the one before
+          doc = c.doc();
+          env.clear();
+          env.putAll(freshEnv);
         }
         if (EXCLUDED.containsKey(c.text())) {
           excluded.add(c.text());
@@ -294,14 +319,14 @@ class ReadmeCommandsIT {
       tokenB = created.getString("token");
     });
     handlers.put(REVOKE_TOKEN, c -> {
-      Result r = runAndCheck(new Cmd(c.block(), c.text().replace("oc_pair_...", tokenB), c.shown()));
+      Result r = runAndCheck(new Cmd(c.doc(), c.block(), c.text().replace("oc_pair_...", tokenB), c.shown()));
       assertEquals("", r.out(), "204, no body");
       assertEquals(404, get("/api/v1/pair/" + tokenB).statusCode(), "the token is gone");
     });
     handlers.put(REVOKE_ID, c -> {
       JsonObject created = adminCreate();
       revokeId = created.getString("id");
-      Result r = runAndCheck(new Cmd(c.block(), c.text().replace("63fbdd0514808279", revokeId), c.shown()));
+      Result r = runAndCheck(new Cmd(c.doc(), c.block(), c.text().replace("63fbdd0514808279", revokeId), c.shown()));
       assertEquals("", r.out(), "204, no body");
       assertEquals(404, get("/api/v1/pair/" + created.getString("token")).statusCode(), "revoked by its id");
     });
@@ -340,7 +365,7 @@ class ReadmeCommandsIT {
     handlers.put(OPENAI_AGENT, c -> afterBlock.add(x -> { // one agent per token: the bridge after the echo agent's chats
       stop("agent");
       startBackground("agent", c, "agent connected");
-      Result r = run(new Cmd(c.block(), CHAT_ONCE, ""), null);
+      Result r = run(new Cmd(c.doc(), c.block(), CHAT_ONCE, ""), null);
       assertEquals(0, r.exit(), redact(r.err()));
       assertEquals("Bonjour, le monde", r.out().strip(), "the model's streamed answer");
       JsonObject saw = llmSaw.get();
@@ -394,6 +419,26 @@ class ReadmeCommandsIT {
       assertEquals(200, HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(endpoints.getString("lb") + "/health"))
           .build(), HttpResponse.BodyHandlers.ofString()).statusCode(), "the load balancer answers");
     });
+    handlers.put(PY_TOKEN, c -> {
+      stopAll();
+      if (clusterUp) fail("the cluster is still up");
+      startRelay("relay-python", new Cmd(c.doc(), c.block(), RELAY, "")); // "with a relay running on 127.0.0.1:8080"
+      runAndCheck(c);
+      assertTrue(env.getOrDefault("TOKEN", "").matches("oc_pair_[0-9a-f]{32,}"), "TOKEN holds a new token");
+    });
+    handlers.put(PY_AGENT, c -> {
+      // python3 as written, but the one with websockets and cryptography (Debian's, as CI installs them) first on the PATH
+      String python = ExternalTools.requirePython("the Python agent README's commands", "python3-websockets python3-cryptography",
+          "websockets", "cryptography");
+      String path = env.get("PATH");
+      env.put("PATH", Path.of(python).getParent() + ":" + path);
+      try {
+        startBackground("agent", c, "<- auth.ok");
+      } finally {
+        env.put("PATH", path);
+      }
+    });
+    handlers.put(PY_CHAT, c -> assertEquals("echo: hello", runAndCheck(c).out().strip(), "the Python agent's encrypted reply"));
     handlers.put(CLUSTER_DOWN, c -> {
       runAndCheck(c);
       clusterUp = false;
@@ -406,12 +451,14 @@ class ReadmeCommandsIT {
     work = Files.createTempDirectory("coralmux-readme");
     copyTree(Path.of("conf"), work.resolve("conf"));
     copyTree(Path.of("scripts"), work.resolve("scripts"));
+    copyTree(Path.of("examples"), work.resolve("examples"));
     Files.createDirectories(work.resolve("target"));
     Files.createSymbolicLink(work.resolve("target/coralmux-relay.jar"), RelayProcess.jar());
     env.putAll(System.getenv());
     env.keySet().removeIf(k -> k.startsWith("RELAY_") || k.startsWith("OPENAI_") || k.equals("BASE_PORT"));
     env.put("RELAY_PORT", String.valueOf(port));
     env.put("OPENAI_API_KEY", "sk-readme-test");
+    freshEnv.putAll(env);
   }
 
   private static void copyTree(Path from, Path to) throws IOException {
@@ -493,12 +540,12 @@ class ReadmeCommandsIT {
     return new Result(p.exitValue(), read(out), read(err));
   }
 
-  /** Starts a long-running command ({@code exec}, so stopping it stops the program) and waits for {@code ready} in its output. */
+  /** Starts a long-running command and waits for {@code ready} in its output; {@link #stop} ends it and what it started. */
   private String startBackground(String name, Cmd c, String ready) throws Exception {
     String text = sub(c.text());
     if (text.endsWith("&")) text = text.substring(0, text.length() - 1).strip();
     Path log = log(name);
-    ProcessBuilder pb = new ProcessBuilder("bash", "-c", "set -a\nexec " + text).directory(work.toFile())
+    ProcessBuilder pb = new ProcessBuilder("bash", "-c", "set -a\n" + text).directory(work.toFile())
         .redirectErrorStream(true).redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     pb.environment().clear();
     pb.environment().putAll(env);
