@@ -84,6 +84,7 @@ class PinnedCertificateTest {
              .withTrustedCertificateSha256(fingerprint), phoneEvents)) {
       a.connected().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
       phone.connected().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(phone::isEncrypted); // key agreed
       phone.sendChat("over a pinned certificate").toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
       assertEquals("pinned: over a pinned certificate", phoneEvents.done.get(20, TimeUnit.SECONDS));
       assertTrue(phoneEvents.disconnects.isEmpty(), phoneEvents.disconnects::toString);
@@ -166,6 +167,10 @@ class PinnedCertificateTest {
     Run malformed = cli("token", "status", token, "--relay", "https://127.0.0.1:" + relay.port(), "--cert-sha256", "AB:CD");
     assertEquals(2, malformed.exit(), "a usage error");
     assertTrue(malformed.err().contains("--cert-sha256") && malformed.err().contains("not a SHA-256"), malformed.err());
+    for (String command : List.of("agent", "chat", "token create", "token status")) {
+      Run help = cli((command + " --help").split(" "));
+      assertTrue(help.out().contains("--cert-sha256=HEX") && help.out().contains("RELAY_CERT_SHA256"), command + ": " + help.out());
+    }
     for (Run r : List.of(ok, wrong, none, malformed)) {
       assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), "no stack trace: " + r.err());
     }
