@@ -1,6 +1,5 @@
 package dev.coralmux.relay.cli;
 
-import dev.coralmux.relay.client.ClientOptions;
 import dev.coralmux.relay.client.OpenAiBridge;
 import dev.coralmux.relay.client.RelayClient;
 import dev.coralmux.relay.client.ReplyStream;
@@ -105,11 +104,12 @@ final class AgentCommand implements Callable<Integer> {
 
       @Override
       public void onDisconnected(int code, String reason, boolean retrying) {
-        System.err.println("disconnected (" + code + " " + reason + ")" + (retrying ? "; reconnecting" : ""));
+        if (code == -1 && !retrying) System.err.println("error: " + relay.refusedCertificate(reason));
+        else System.err.println("disconnected (" + code + " " + reason + ")" + (retrying ? "; reconnecting" : ""));
         if (!retrying) stopped.countDown();
       }
     };
-    RelayClient agent = RelayClient.start(ClientOptions.of(relay.base(), client.token, Role.AGENT)
+    RelayClient agent = RelayClient.start(relay.client(client.token, Role.AGENT)
         .withE2e(!client.noE2e).withReliable(!client.noResume), listener);
     holder[0] = agent;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,6 +1,5 @@
 package dev.coralmux.relay.cli;
 
-import dev.coralmux.relay.client.ClientOptions;
 import dev.coralmux.relay.client.RelayClient;
 import dev.coralmux.relay.client.RelayError;
 import dev.coralmux.relay.client.RelayListener;
@@ -46,6 +45,7 @@ final class ChatCommand implements Callable<Integer> {
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
 
   private volatile String cannotConnect;
+  private volatile String fatal;
 
   @Override
   public Integer call() throws Exception {
@@ -108,6 +108,11 @@ final class ChatCommand implements Callable<Integer> {
       @Override
       public void onDisconnected(int code, String reason, boolean retrying) {
         if (code == -1) cannotConnect = reason; // never reached the relay: say so, not "no agent"
+        if (code == -1 && !retrying) { // its certificate was refused: the client gave up
+          String error = relay.refusedCertificate(reason);
+          fatal = error;
+          ready.completeExceptionally(new IllegalStateException(error));
+        }
       }
 
       @Override
@@ -116,7 +121,7 @@ final class ChatCommand implements Callable<Integer> {
         pending.complete(new Reply(null, code, msg));
       }
     };
-    try (RelayClient phone = RelayClient.start(ClientOptions.of(relay.base(), client.token, Role.PHONE)
+    try (RelayClient phone = RelayClient.start(relay.client(client.token, Role.PHONE)
         .withE2e(e2e).withReliable(!client.noResume), listener)) {
       if (message != null) return once(phone, out);
       return interactive(phone);
@@ -144,6 +149,14 @@ final class ChatCommand implements Callable<Integer> {
   }
 
   private int interactive(RelayClient phone) throws Exception {
+    try { // a refused token or certificate is said at once, before any typing
+      phone.connected().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      System.err.println("error: " + (fatal != null ? fatal : e.getCause().getMessage()));
+      return 1;
+    } catch (TimeoutException e) {
+      // not connected yet (the relay is unreachable or slow): the client keeps trying; sends wait
+    }
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     String line;
     while ((line = in.readLine()) != null) {

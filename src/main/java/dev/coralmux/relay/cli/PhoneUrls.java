@@ -1,6 +1,7 @@
 package dev.coralmux.relay.cli;
 
 import dev.coralmux.relay.config.RelayConfig;
+import dev.coralmux.relay.http.PairingLink;
 import dev.coralmux.relay.node.HostAddresses;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -62,6 +63,23 @@ final class PhoneUrls {
           + " here); for phones set tls.mode \"self-signed\", or put the relay behind HTTPS and set public_url");
     }
     return lines;
+  }
+
+  /**
+   * The self-signed certificate's fingerprint as a terminal QR code of {@code SHA-256 AB:CD:…}: a
+   * phone scans it and compares it with what its browser shows; {@code --cert-sha256} takes the
+   * same text. Text output only (a QR code is no log line).
+   */
+  static List<String> fingerprintQr(String fingerprint) {
+    List<String> lines = new ArrayList<>();
+    lines.add("  the certificate's SHA-256 fingerprint as a QR code (a phone scans it to compare; --cert-sha256 takes it too):");
+    PairingLink.terminal(qrText(fingerprint)).lines().forEach(lines::add);
+    return lines;
+  }
+
+  /** What the fingerprint QR code holds. */
+  static String qrText(String fingerprint) {
+    return "SHA-256 " + fingerprint;
   }
 
   /** public_url as the web pages' base: ws(s) to http(s), without a trailing "/" or "/ws". */

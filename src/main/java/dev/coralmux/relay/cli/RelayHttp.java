@@ -1,5 +1,6 @@
 package dev.coralmux.relay.cli;
 
+import dev.coralmux.relay.client.CertificatePin;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
@@ -25,7 +26,15 @@ final class RelayHttp {
     }
   }
 
-  static JsonObject call(String base, String method, String path, JsonObject body, String adminKey) throws Failure {
+  /** A client trusting only the pinned certificate, made once per pin (a command uses one). */
+  private static HttpClient client(CertificatePin pin) {
+    if (pin == null) return HTTP;
+    return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
+        .sslContext(pin.sslContext()).build();
+  }
+
+  static JsonObject call(RelayOptions relay, String method, String path, JsonObject body, String adminKey) throws Failure {
+    String base = relay.base();
     HttpRequest.Builder b;
     try {
       b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
@@ -37,8 +46,13 @@ final class RelayHttp {
     if (body != null) b.header("Content-Type", "application/json");
     HttpResponse<String> r;
     try {
-      r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      r = client(relay.pin).send(b.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
+      String untrusted = CertificatePin.untrustedReason(e, relay.pin != null);
+      if (untrusted != null) {
+        throw new Failure(0, CertificatePin.UNTRUSTED_CERTIFICATE, base + ": " + untrusted
+            + (relay.pin == null ? "; " + RelayOptions.PIN_HINT : ""));
+      }
       throw new Failure(0, "UNREACHABLE", "cannot reach the relay at " + base + ": " + why(e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

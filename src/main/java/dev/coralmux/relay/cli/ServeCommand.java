@@ -71,6 +71,7 @@ final class ServeCommand implements Callable<Integer> {
       if (cfg.logFormat().equals("json")) LOG.info(line.strip()); // one log line (one JSON object) each
       else System.out.println(line);
     }
+    if (fingerprint != null && !cfg.logFormat().equals("json")) PhoneUrls.fingerprintQr(fingerprint).forEach(System.out::println);
     System.out.flush();
     try {
       Thread.currentThread().join(); // main thread idles; the shutdown hook stops the relay

@@ -99,11 +99,11 @@ final class TokenCommand implements Runnable {
       if (phonePerMin != null) limits.put("phone_per_min", phonePerMin);
       if (agentPerMin != null) limits.put("agent_per_min", agentPerMin);
       if (!limits.isEmpty()) body.put("limits", limits);
-      JsonObject created = RelayHttp.call(relay.base(), "POST", "/api/v1/pair", body, adminKey);
+      JsonObject created = RelayHttp.call(relay, "POST", "/api/v1/pair", body, adminKey);
       if (qr) {
         // The relay says where phones reach it (its public_url); the URL this tool used may be a tunnel or loopback.
         try {
-          JsonObject links = RelayHttp.call(relay.base(), "GET", "/api/v1/pair/" + created.getString("token") + "/link",
+          JsonObject links = RelayHttp.call(relay, "GET", "/api/v1/pair/" + created.getString("token") + "/link",
               null, null);
           created.put("pairing_link", links.getString("link")).put("chat_link", links.getString("chat"));
         } catch (RelayHttp.Failure f) {
@@ -139,7 +139,7 @@ final class TokenCommand implements Runnable {
   static final class ListTokens extends Base {
     @Override
     JsonObject perform() throws RelayHttp.Failure {
-      return RelayHttp.call(relay.base(), "GET", "/api/v1/pair", null, adminKey);
+      return RelayHttp.call(relay, "GET", "/api/v1/pair", null, adminKey);
     }
 
     @Override
@@ -163,7 +163,7 @@ final class TokenCommand implements Runnable {
 
     @Override
     JsonObject perform() throws RelayHttp.Failure {
-      RelayHttp.call(relay.base(), "DELETE", "/api/v1/pair/" + token.value(), null, adminKey);
+      RelayHttp.call(relay, "DELETE", "/api/v1/pair/" + token.value(), null, adminKey);
       return new JsonObject().put("revoked", true);
     }
 
@@ -180,7 +180,7 @@ final class TokenCommand implements Runnable {
 
     @Override
     JsonObject perform() throws RelayHttp.Failure {
-      return RelayHttp.call(relay.base(), "GET", "/api/v1/pair/" + token.value(), null, null);
+      return RelayHttp.call(relay, "GET", "/api/v1/pair/" + token.value(), null, null);
     }
 
     @Override
@@ -197,7 +197,7 @@ final class TokenCommand implements Runnable {
 
     @Override
     JsonObject perform() throws RelayHttp.Failure {
-      return RelayHttp.call(relay.base(), "GET", "/api/v1/pair/" + token.value() + "/usage", null, null);
+      return RelayHttp.call(relay, "GET", "/api/v1/pair/" + token.value() + "/usage", null, null);
     }
 
     @Override

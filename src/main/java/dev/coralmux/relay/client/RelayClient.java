@@ -12,6 +12,7 @@ import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.TrustOptions;
 import java.util.Set;
 import java.util.UUID;
 
@@ -75,8 +76,7 @@ public final class RelayClient implements AutoCloseable {
     this.context = vertx.getOrCreateContext();
     this.options = options;
     this.listener = listener;
-    this.sockets = vertx.createWebSocketClient(new WebSocketClientOptions()
-        .setMaxFrameSize(16 * 1024 * 1024).setMaxMessageSize(16 * 1024 * 1024).setConnectTimeout(10_000));
+    this.sockets = vertx.createWebSocketClient(socketOptions(options));
     this.backoff = new Backoff(options.backoffInitial(), options.backoffMax());
     KeyAgreement e2e = new KeyAgreement(options.e2e(), options.reliable());
     this.inbox = new PeerInbox(e2e, listener);
@@ -85,6 +85,15 @@ public final class RelayClient implements AutoCloseable {
     this.peer = new PeerSession(vertx, e2e, listener);
     this.outbox = new Outbox(vertx, e2e, peer);
     peer.sendsThrough(outbox);
+  }
+
+  private static WebSocketClientOptions socketOptions(ClientOptions options) {
+    WebSocketClientOptions o = new WebSocketClientOptions()
+        .setMaxFrameSize(16 * 1024 * 1024).setMaxMessageSize(16 * 1024 * 1024).setConnectTimeout(10_000);
+    if (options.trustedCertificateSha256() == null) return o; // the JVM's trust store, host names checked
+    // The key is pinned: the certificate need not name the address used (a LAN IP), so no host check.
+    return o.setTrustOptions(TrustOptions.wrap(CertificatePin.of(options.trustedCertificateSha256()).trustManager()))
+        .setVerifyHost(false);
   }
 
   /** Starts a client on its own small Vert.x instance (closed with the client). */
@@ -162,6 +171,11 @@ public final class RelayClient implements AutoCloseable {
     sockets.connect(new WebSocketConnectOptions().setAbsoluteURI(options.webSocketUrl())).onComplete(ar -> {
       if (ar.failed()) {
         Throwable why = ar.cause();
+        String untrusted = CertificatePin.untrustedReason(why, options.trustedCertificateSha256() != null);
+        if (untrusted != null) {
+          refusedCertificate(options.webSocketUrl() + ": " + untrusted);
+          return;
+        }
         reconnectLater(-1, "cannot connect to " + options.webSocketUrl() + ": "
             + (why.getMessage() != null ? why.getMessage() : why.getClass().getSimpleName()));
         return;
@@ -196,6 +210,14 @@ public final class RelayClient implements AutoCloseable {
     } else {
       reconnectLater(code, reason);
     }
+  }
+
+  /** Retrying cannot make an untrusted certificate trusted (nor should it): stop, and say why. */
+  private void refusedCertificate(String reason) {
+    stopped = true;
+    outbox.stop(CertificatePin.UNTRUSTED_CERTIFICATE, reason);
+    listener.onDisconnected(-1, reason, false);
+    firstConnect.tryFail(new RelayException(CertificatePin.UNTRUSTED_CERTIFICATE, reason));
   }
 
   private void reconnectLater(int code, String reason) {

@@ -35,7 +35,11 @@ public interface RelayListener {
 
   default void onRelayError(RelayError error) {}
 
-  /** The connection ended; {@code retrying} tells whether the client will reconnect. */
+  /**
+   * The connection ended; {@code retrying} tells whether the client will reconnect. Code -1: it was
+   * never made ({@code reason} says why); a relay certificate that is not trusted (or not the
+   * pinned one, {@link ClientOptions#trustedCertificateSha256()}) ends the client for good.
+   */
   default void onDisconnected(int code, String reason, boolean retrying) {}
 
   /** The relay refused the credentials for good (auth.fail UNAUTHORIZED): the client stopped. */
