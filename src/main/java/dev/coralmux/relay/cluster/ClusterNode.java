@@ -15,6 +15,7 @@ import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.RedisRole;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 /**
@@ -117,6 +118,8 @@ public final class ClusterNode {
         .setMaxPoolSize(c.redisPoolSize())
         .setMaxPoolWaiting(c.redisPoolWaiting())
         .setMaxWaitingHandlers(c.redisMaxWaitingHandlers());
+    // Sentinel: every call goes to the master (the connections kept open for good follow it: MasterWatch).
+    if (c.redisType().equals("sentinel")) o.setRole(RedisRole.MASTER).setTopologyCacheTTL(MasterWatch.TOPOLOGY_TTL_MS);
     if (!c.redisMasterName().isEmpty()) o.setMasterName(c.redisMasterName());
     if (!c.redisPassword().isEmpty()) o.setPassword(c.redisPassword());
     return Redis.createClient(vertx, o);

@@ -9,6 +9,7 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.LongSupplier;
 
 /**
  * Script calls that Redis must run in the order they are made: one connection per event loop,
@@ -16,7 +17,9 @@ import java.util.Set;
  * connection (which lives on one event loop) gets its calls run in its own order while they are
  * pipelined — nobody waits for the previous answer. Pooled calls could overtake each other.
  * A broken connection is replaced by the next call; calls in flight on it fail (the caller
- * decides locally, as for any Redis failure).
+ * decides locally, as for any Redis failure). So is one on a server that turned replica (it
+ * answers {@code READONLY}), and, behind Sentinel, every one made before the master changed
+ * ({@link MasterWatch}): a kept connection must not stay on the old master.
  */
 final class OrderedRedis {
 
@@ -24,18 +27,23 @@ final class OrderedRedis {
   private static final class Line {
     final Future<RedisConnection> connection;
     final Set<String> loaded = new HashSet<>();
+    final long generation;
     volatile boolean broken;
 
-    Line(Future<RedisConnection> connection) {
+    Line(Future<RedisConnection> connection, long generation) {
       this.connection = connection;
+      this.generation = generation;
     }
   }
 
   private final Redis redis;
+  private final LongSupplier masterGeneration;
   private final ThreadLocal<Line> lines = new ThreadLocal<>();
 
-  OrderedRedis(Redis redis) {
+  /** @param masterGeneration grows when the master changes ({@link MasterWatch#generation()}) */
+  OrderedRedis(Redis redis, LongSupplier masterGeneration) {
     this.redis = redis;
+    this.masterGeneration = masterGeneration;
   }
 
   /** Whether the caller runs on an event loop (where the order of its calls is defined). */
@@ -45,11 +53,13 @@ final class OrderedRedis {
 
   Future<Response> eval(RedisScripts.Script script, Request evalsha) {
     Line line = lines.get();
-    if (line == null || line.broken || line.connection.failed()) {
+    long generation = masterGeneration.getAsLong();
+    if (line == null || line.broken || line.connection.failed() || line.generation != generation) {
+      if (line != null && line.generation != generation) line.connection.onSuccess(RedisConnection::close); // old master
       Line fresh = new Line(redis.connect().onSuccess(c -> {
         c.exceptionHandler(e -> markBroken());
         c.endHandler(v -> markBroken());
-      }));
+      }), generation);
       lines.set(fresh);
       line = fresh;
     }
@@ -58,7 +68,9 @@ final class OrderedRedis {
     return l.connection.compose(c -> {
       if (load) c.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(script.source())); // answered before the call below
       return c.send(evalsha).onFailure(e -> {
-        if (String.valueOf(e.getMessage()).startsWith("NOSCRIPT")) l.loaded.remove(script.sha()); // load again next time
+        String error = String.valueOf(e.getMessage());
+        if (error.startsWith("NOSCRIPT")) l.loaded.remove(script.sha()); // load again next time
+        if (error.startsWith("READONLY")) l.broken = true; // a replica now: the next call finds the master
       });
     });
   }

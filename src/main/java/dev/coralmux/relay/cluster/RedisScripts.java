@@ -22,10 +22,15 @@ public final class RedisScripts {
   private final OrderedRedis ordered;
 
   public RedisScripts(Redis redis, long timeoutMs, RelayMetrics metrics) {
+    this(redis, timeoutMs, metrics, () -> 0);
+  }
+
+  /** @param masterGeneration grows when Sentinel names another master ({@link MasterWatch#generation()}) */
+  public RedisScripts(Redis redis, long timeoutMs, RelayMetrics metrics, java.util.function.LongSupplier masterGeneration) {
     this.redis = redis;
     this.timeoutMs = timeoutMs;
     this.metrics = metrics;
-    this.ordered = new OrderedRedis(redis);
+    this.ordered = new OrderedRedis(redis, masterGeneration);
   }
 
   /** A script from {@code src/main/resources/redis/NAME.lua}. */

@@ -1,6 +1,7 @@
 package dev.coralmux.relay.server;
 
 import dev.coralmux.relay.cluster.ClusterNode;
+import dev.coralmux.relay.cluster.MasterWatch;
 import dev.coralmux.relay.store.TokenStore;
 import dev.coralmux.relay.limits.Limiter;
 import dev.coralmux.relay.routing.PresenceDirectory;
@@ -187,7 +188,8 @@ public final class RelayServer {
       Redis redis = ClusterNode.redis(vertx, cluster);
       RelayMetrics metrics = new RelayMetrics();
       metrics.clusterMembers(() -> joined.clusterManager().getNodes().size());
-      RedisScripts scripts = new RedisScripts(redis, cluster.redisTimeoutMs(), metrics);
+      MasterWatch master = MasterWatch.start(vertx, cluster);
+      RedisScripts scripts = new RedisScripts(redis, cluster.redisTimeoutMs(), metrics, master::generation);
       Startup.retry(() -> scripts.send(Request.cmd(Command.PING)), "reach Redis at " + cluster.redisEndpoints(),
           cluster.startDeadlineMs());
       RedisLimiter limiter = new RedisLimiter(scripts, metrics);
@@ -211,6 +213,7 @@ public final class RelayServer {
           new RedisWindowLimiters(scripts, metrics), membership, state, () -> {
             vertx.cancelTimer(cursorTimer);
             Startup.awaitQuietly(history.flushCursors(), 2_000); // the last second's cursors
+            master.stop(vertx);
           }, () -> { });
     } catch (RuntimeException e) {
       vertx.close();

@@ -60,13 +60,25 @@ public final class TestRelay implements AutoCloseable {
   /** @param clusterConf more cluster keys on top of the test's (deep-merged) */
   public static TestRelay startClustered(JsonObject conf, JsonObject clusterConf, RedisServer redis, int hazelcastPort,
                                          int... members) {
+    return startClustered(conf, clusterConf, new JsonObject().put("endpoints", new io.vertx.core.json.JsonArray().add(redis.url())),
+        hazelcastPort, members);
+  }
+
+  /** One clustered node that finds its Redis master through these Sentinels ({@code redis.type: "sentinel"}). */
+  public static TestRelay startClustered(JsonObject conf, RedisSentinelSet sentinels, int hazelcastPort, int... members) {
+    return startClustered(conf, new JsonObject(), new JsonObject().put("type", "sentinel")
+        .put("endpoints", new io.vertx.core.json.JsonArray(sentinels.sentinelUrls()))
+        .put("master_name", RedisSentinelSet.MASTER_NAME), hazelcastPort, members);
+  }
+
+  private static TestRelay startClustered(JsonObject conf, JsonObject clusterConf, JsonObject redis, int hazelcastPort,
+                                          int... members) {
     io.vertx.core.json.JsonArray list = new io.vertx.core.json.JsonArray();
     for (int m : members) list.add("127.0.0.1:" + m);
     JsonObject cluster = new JsonObject().put("enabled", true).put("name", "test-" + members[0])
         .put("hazelcast", new JsonObject().put("port", hazelcastPort).put("members", list)
             .put("heartbeat_interval_s", 1).put("max_no_heartbeat_s", 4))
-        .put("redis", new JsonObject().put("endpoints", new io.vertx.core.json.JsonArray().add(redis.url()))
-            .put("timeout_ms", 1000));
+        .put("redis", redis.copy().put("timeout_ms", 1000));
     cluster.mergeIn(clusterConf, true);
     JsonObject withSecret = new JsonObject().put("invite", new JsonObject().put("secret", INVITE_SECRET)).mergeIn(conf, true);
     try {

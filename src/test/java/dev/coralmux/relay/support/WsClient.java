@@ -141,6 +141,16 @@ public final class WsClient implements AutoCloseable {
     }
   }
 
+  /** The next message if one arrives within {@code millis}, else null (for collectors that must not fail). */
+  public String poll(long millis) {
+    try {
+      return received.poll(millis, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
   /** The next message, which must be of this type. */
   public JsonObject expect(String type) {
     JsonObject m = next();
