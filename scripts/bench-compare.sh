@@ -6,6 +6,8 @@
 #   scripts/bench-compare.sh on=target/coralmux-relay.jar@conf/bench.json off=target/coralmux-relay.jar@conf/bench-no-history.json
 #   ROUNDS=3 scripts/bench-compare.sh …                                     # default 2 rounds
 #   CROSS_NODE=1 scripts/bench-compare.sh …   # a 2-node cluster + Redis: phones on node 1, agents on node 2
+#   OPTS_g1="-XX:+UseG1GC" scripts/bench-compare.sh g1=target/coralmux-relay.jar …   # JVM flags per label
+#   (else RELAY_JAVA_OPTS for all); LATENCY_S (default 10) is how long each latency step runs
 # Each jar takes ~40 s per round on a 2-core machine (cross-node: ~70 s).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,9 +33,10 @@ run() { # label jar[@conf] round
     CLUSTER_DIR=$dir scripts/cluster-down.sh > /dev/null 2>&1
     return
   fi
-  start_relay "$jar" "$conf" "$OUT/$1-$3.log"
+  local opts="OPTS_$1"
+  RELAY_JAVA_OPTS="${!opts:-${RELAY_JAVA_OPTS:-}}" start_relay "$jar" "$conf" "$OUT/$1-$3.log"
   $B --out "$OUT/$1.json" throughput --pairs 100 --inflight 10 --size 1024 --duration 10
-  $B --out "$OUT/$1.json" latency --pairs 1000 --size 1024 --rates 2000,10000 --duration 10
+  $B --out "$OUT/$1.json" latency --pairs 1000 --size 1024 --rates 2000,10000 --duration "${LATENCY_S:-10}"
   stop_relay
 }
 for r in $(seq 1 "$ROUNDS"); do

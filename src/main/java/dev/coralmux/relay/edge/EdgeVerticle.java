@@ -52,7 +52,9 @@ public final class EdgeVerticle extends VerticleBase {
   private Reconciler reconciler;
   private long sweepTimer = -1;
   private long certificateTimer = -1;
-  private long lastHeartbeatAt;
+  /** Sweeps per heartbeat interval; each pings the connections of one slice of them. */
+  private long slices = 1;
+  private long sweeps;
   private Promise<Void> allClosed; // set while closing every connection
 
   /**
@@ -74,7 +76,6 @@ public final class EdgeVerticle extends VerticleBase {
     bus = new EdgeBus(vertx, deps.presence());
     handshake = new AuthHandshake(deps, bus);
     reconciler = new Reconciler(vertx);
-    lastHeartbeatAt = System.currentTimeMillis();
     consumer = vertx.eventBus().consumer(address, this::onBusMessage);
     nodeLeftListener = id -> context.runOnContext(v -> onNodeLeft(id));
     deps.membership().onNodeLeft(nodeLeftListener);
@@ -125,6 +126,7 @@ public final class EdgeVerticle extends VerticleBase {
     // Often enough to keep heartbeat and slow-consumer timing within a third of their periods.
     long every = Math.max(50, Math.min(1_000,
         Math.min(config.websocket().heartbeatIntervalMs(), config.websocket().slowConsumerTimeoutMs()) / 3));
+    slices = Math.max(1, config.websocket().heartbeatIntervalMs() / every);
     sweepTimer = vertx.setPeriodic(every, t -> sweep());
     Future<Void> certs = config.tls().enabled()
         ? PemCertificates.watch(vertx, server, config.tls()).map(timer -> {
@@ -224,12 +226,15 @@ public final class EdgeVerticle extends VerticleBase {
     for (Connection c : new ArrayList<>(connections.values())) c.onPeerNodeLeft(prefix);
   }
 
+  /**
+   * Heartbeats are spread over the interval, a slice of the connections per sweep (by id), so that
+   * 100,000 pings never go out on one tick and stall everything else on this event loop.
+   */
   private void sweep() {
     long now = System.currentTimeMillis();
-    boolean heartbeatDue = now - lastHeartbeatAt >= deps.config().websocket().heartbeatIntervalMs();
-    if (heartbeatDue) lastHeartbeatAt = now;
+    long slice = sweeps++ % slices;
     // Copy: a sweep may close connections, which removes them from the map.
-    for (Connection c : new ArrayList<>(connections.values())) c.sweep(now, heartbeatDue);
+    for (Connection c : new ArrayList<>(connections.values())) c.sweep(now, c.id % slices == slice);
   }
 
   // ---------------------------------------------------------------- for Connection
