@@ -50,7 +50,7 @@ if [ "${NETNS:-0}" = 1 ]; then
   node_addr() { echo "$NETNS_SUBNET.$((10 + $1))"; }
   node_port() { echo 8080; }
   hz_port() { echo 5701; }
-  on() { local host=$1; shift; ip netns exec "$(netns_name "$host")" "$@"; }
+  on() { local host=$1; shift; exec ip netns exec "$(netns_name "$host")" "$@"; }
   TRUSTED_PROXIES="[\"$LB_ADDR\"]" # the nodes believe the LB's X-Forwarded-For (per-IP limits)
   # Off loopback, Redis wants a password (protected mode): one per cluster, kept beside the logs.
   [ -s "$DIR/redis.password" ] || head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$DIR/redis.password"
@@ -62,7 +62,7 @@ else
   node_addr() { echo 127.0.0.1; }
   node_port() { echo $((BASE + $1)); }
   hz_port() { echo $((BASE + 19 + $1)); }
-  on() { shift; "$@"; }
+  on() { shift; exec "$@"; }
   TRUSTED_PROXIES="[]"
   REDIS_ARGS=()
   # Every port this script will use must be free: a port held by something else would look "up".
@@ -76,6 +76,8 @@ else
   done
 fi
 port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+# `on HOST COMMAND… &` runs COMMAND on HOST; always in the background: it execs, so $! is the
+# command's own pid (what cluster-down.sh, kill -9 and SIGSTOP in the tests must reach).
 if [ -z "${RELAY_ADMIN_KEY:-}" ]; then
   [ -s "$DIR/admin.key" ] || head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$DIR/admin.key"
   RELAY_ADMIN_KEY=$(cat "$DIR/admin.key")

@@ -74,8 +74,20 @@ class ReadmeCommandsIT {
       "mvn -q package -DskipTests", "the build itself: Maven's package phase made target/coralmux-relay.jar before "
           + "failsafe runs this test",
       "mvn verify", "the test suite itself, which runs this test",
-      "sudo apt-get install -y redis-server nginx pebble openssl chromium chromium-driver python3-websockets "
-          + "python3-cryptography", "needs root and the network; .ci/run installs these packages before the suite");
+      "sudo apt-get install -y redis-server redis-sentinel nginx pebble openssl chromium chromium-driver "
+          + "python3-websockets python3-cryptography iproute2 iptables",
+      "needs root and the network; .ci/run installs these packages before the suite");
+
+  /** The README's package list is CI's: a tool CI installs that the README does not name would surprise a newcomer. */
+  @Test
+  void theReadmeInstallsWhatCiInstalls() throws Exception {
+    String ci = java.nio.file.Files.readString(java.nio.file.Path.of(".ci/run"));
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("apt-get install -y -qq ([^>]+)>").matcher(ci);
+    assertTrue(m.find(), ".ci/run installs packages with apt-get");
+    String readme = EXCLUDED.keySet().stream().filter(k -> k.startsWith("sudo apt-get")).findFirst().orElseThrow();
+    assertEquals(new java.util.TreeSet<>(List.of(m.group(1).trim().split("\\s+"))),
+        new java.util.TreeSet<>(List.of(readme.replace("sudo apt-get install -y ", "").split("\\s+"))));
+  }
 
   /** The documents whose bash blocks are run, in this order; each is its own shell session. */
   static final List<String> DOCS = List.of("README.md", "examples/python/README.md");
