@@ -187,7 +187,7 @@ public final class RelayServer {
       Redis redis = ClusterNode.redis(vertx, cluster);
       RelayMetrics metrics = new RelayMetrics();
       metrics.clusterMembers(() -> joined.clusterManager().getNodes().size());
-      RedisScripts scripts = new RedisScripts(redis, cluster.redisTimeoutMs(), metrics);
+      RedisScripts scripts = new RedisScripts(redis, cluster.redisTimeoutMs(), cluster.redisMaxInFlight(), metrics);
       Startup.retry(() -> scripts.send(Request.cmd(Command.PING)), "reach Redis at " + cluster.redisEndpoints(),
           cluster.startDeadlineMs());
       RedisLimiter limiter = new RedisLimiter(scripts, metrics);
