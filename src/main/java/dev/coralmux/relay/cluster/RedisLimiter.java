@@ -26,7 +26,12 @@ import java.util.logging.Logger;
  *
  * <p>When Redis does not answer, established pairs keep relaying: this node decides with local
  * buckets and counters, and the bytes it lets through are added to the Redis counters once Redis
- * is back ({@link #reconcile()}), so nothing escapes accounting.
+ * is back ({@link #reconcile()}), so nothing escapes accounting. {@link LimitsMode} says which
+ * applies and switches back once Redis answers a probe.
+ *
+ * <p>Checks go on the event loop's own connection, pipelined and bounded ({@link OrderedRedis}):
+ * past {@code redis.max_in_flight} unanswered calls a message is refused with {@code RATE_LIMITED}
+ * and a {@code retry_after_ms} (counted in {@code redis_overloaded}), never queued behind them.
  */
 public final class RedisLimiter implements Limiter {
   private static final Logger LOG = Logger.getLogger(RedisLimiter.class.getName());
@@ -36,15 +41,19 @@ public final class RedisLimiter implements Limiter {
   private final RedisScripts redis;
   private final RelayMetrics metrics;
   private final LocalLimiter fallback = new LocalLimiter(System::currentTimeMillis);
-  /** After a failed call, messages are decided locally (no waiting on a dead server) until then. */
-  private volatile long redisDownUntil;
-  private static final long RETRY_AFTER_FAILURE_MS = 2_000;
+  /** Redis decides, or this node alone until Redis answers a probe. */
+  private final LimitsMode mode = new LimitsMode();
+  /** Counters written back to Redis per reconcile round, so a long outage's backlog never floods it at once. */
+  private static final int RECONCILE_BATCH = 256;
+  /** What reconcile rounds have written since the outage, logged once the backlog is empty. */
+  private final long[] reconciled = {0, 0}; // bytes, counters
   /** Bytes let through while Redis was unreachable, per token and period key, not yet added to Redis. */
   private final Map<String, Long> unreconciled = new ConcurrentHashMap<>();
 
   public RedisLimiter(RedisScripts redis, RelayMetrics metrics) {
     this.redis = redis;
     this.metrics = metrics;
+    metrics.limitsMode(() -> mode.local() ? "local" : "redis");
   }
 
   @Override
@@ -52,20 +61,14 @@ public final class RedisLimiter implements Limiter {
     long now = System.currentTimeMillis();
     String dayKey = RedisKeys.day(hash, UtcPeriods.dayKey(now));
     String monthKey = RedisKeys.month(hash, UtcPeriods.monthKey(now));
-    if (now < redisDownUntil) {
-      return Future.succeededFuture(decideLocally(hash, rate, limits, bytes, dayKey, monthKey));
-    }
+    if (mode.local()) return Future.succeededFuture(decideLocally(hash, rate, limits, bytes, dayKey, monthKey));
     String[] keys = {RedisKeys.rate(hash, rate), dayKey, monthKey};
-    return redis.run(LIMIT, keys, limits.perMinute(rate), limits.burst(rate), now, bytes, limits.dailyBytes(),
+    // On the event loop's own connection: pipelined, bounded (see OrderedRedis), in arrival order.
+    return redis.runInOrder(LIMIT, keys, limits.perMinute(rate), limits.burst(rate), now, bytes, limits.dailyBytes(),
             limits.monthlyBytes(),
             UtcPeriods.millisToDayEnd(now), UtcPeriods.millisToMonthEnd(now))
         .map(RedisLimiter::decode)
-        .recover(e -> {
-          metrics.redisFailure();
-          if (redisDownUntil == 0) LOG.warning("Redis does not answer (" + e.getMessage() + "); deciding limits locally");
-          redisDownUntil = System.currentTimeMillis() + RETRY_AFTER_FAILURE_MS;
-          return Future.succeededFuture(decideLocally(hash, rate, limits, bytes, dayKey, monthKey));
-        });
+        .recover(e -> notAnswered(e, hash, rate, limits, bytes, dayKey, monthKey));
   }
 
   /**
@@ -78,9 +81,7 @@ public final class RedisLimiter implements Limiter {
     long now = System.currentTimeMillis();
     String dayKey = RedisKeys.day(hash, UtcPeriods.dayKey(now));
     String monthKey = RedisKeys.month(hash, UtcPeriods.monthKey(now));
-    if (now < redisDownUntil) {
-      return Future.succeededFuture(decideLocally(hash, rate, limits, bytes, dayKey, monthKey));
-    }
+    if (mode.local()) return Future.succeededFuture(decideLocally(hash, rate, limits, bytes, dayKey, monthKey));
     String r = keep.reader().wire();
     String[] keys = {RedisKeys.rate(hash, rate), dayKey, monthKey, RedisKeys.historyMeta(hash, r),
         RedisKeys.historyStream(hash, r), RedisKeys.historyIds(hash, r), RedisKeys.presence(hash)};
@@ -98,12 +99,24 @@ public final class RedisLimiter implements Limiter {
           long seq = resp.get(2).toLong();
           return resp.get(3).toInteger() == 1 ? Decision.duplicate(seq, resp.get(4).toInteger() == 1) : Decision.kept(seq);
         })
-        .recover(e -> {
-          metrics.redisFailure();
-          if (redisDownUntil == 0) LOG.warning("Redis does not answer (" + e.getMessage() + "); deciding limits locally");
-          redisDownUntil = System.currentTimeMillis() + RETRY_AFTER_FAILURE_MS;
-          return Future.succeededFuture(decideLocally(hash, rate, limits, bytes, dayKey, monthKey));
-        });
+        .recover(e -> notAnswered(e, hash, rate, limits, bytes, dayKey, monthKey));
+  }
+
+  /**
+   * A check Redis did not decide. Too many calls already unanswered on this event loop's
+   * connection: the sender is told to retry (RATE_LIMITED), nothing waits. Failed or timed out:
+   * this node decides alone until Redis answers a probe.
+   */
+  private Future<Decision> notAnswered(Throwable e, String hash, RateClass rate, Limits limits, long bytes,
+                                       String dayKey, String monthKey) {
+    long retryAfter = RedisScripts.overloaded(e);
+    if (retryAfter >= 0) {
+      metrics.redisOverloaded();
+      return Future.succeededFuture(Decision.refuse(ErrorCode.RATE_LIMITED, retryAfter));
+    }
+    metrics.redisFailure();
+    mode.failed(e);
+    return Future.succeededFuture(decideLocally(hash, rate, limits, bytes, dayKey, monthKey));
   }
 
   private Decision decideLocally(String hash, RateClass rate, Limits limits, long bytes, String dayKey, String monthKey) {
@@ -131,7 +144,7 @@ public final class RedisLimiter implements Limiter {
     long now = System.currentTimeMillis();
     String dayKey = RedisKeys.day(hash, UtcPeriods.dayKey(now));
     String monthKey = RedisKeys.month(hash, UtcPeriods.monthKey(now));
-    if (now < redisDownUntil) { // given back with the outage's own accounting
+    if (mode.local()) { // given back with the outage's own accounting
       fallback.refund(hash, bytes);
       unreconciled.merge(dayKey, -bytes, Long::sum);
       unreconciled.merge(monthKey, -bytes, Long::sum);
@@ -161,38 +174,43 @@ public final class RedisLimiter implements Limiter {
     // Counters expire with their period; nothing to do.
   }
 
-  /** Adds bytes counted locally during a Redis outage to the shared counters. Called periodically. */
+  /**
+   * Called about once a second. While this node decides alone: probes Redis (PING) and switches
+   * back when it answers. Otherwise: adds bytes counted locally during an outage to the shared
+   * counters, at most {@value #RECONCILE_BATCH} counters per round.
+   */
   public Future<Void> reconcile() {
-    if (unreconciled.isEmpty()) {
-      if (redisDownUntil != 0 && System.currentTimeMillis() >= redisDownUntil) {
-        // Probe so limits go back to Redis as soon as it answers.
-        return redis.send(Request.cmd(Command.PING)).<Void>mapEmpty().onSuccess(v -> redisUp());
-      }
-      return Future.succeededFuture();
+    if (mode.local()) {
+      return redis.send(Request.cmd(Command.PING)).<Void>mapEmpty().onSuccess(v -> mode.answered());
     }
+    if (unreconciled.isEmpty()) return Future.succeededFuture();
     List<Future<Void>> writes = new ArrayList<>();
-    long[] total = {0, 0}; // bytes, counters
-    for (String key : unreconciled.keySet()) {
+    for (String key : List.copyOf(unreconciled.keySet()).subList(0, Math.min(RECONCILE_BATCH, unreconciled.size()))) {
       Long bytes = unreconciled.remove(key);
       if (bytes == null) continue;
-      total[0] += key.contains("}:m:") ? 0 : bytes; // each byte is in a day and a month counter: count it once
-      total[1]++;
       long now = System.currentTimeMillis();
-      long ttl = key.contains("}:m:") ? UtcPeriods.millisToMonthEnd(now) : UtcPeriods.millisToDayEnd(now);
+      boolean month = key.contains("}:m:");
+      long ttl = month ? UtcPeriods.millisToMonthEnd(now) : UtcPeriods.millisToDayEnd(now);
       writes.add(redis.send(Request.cmd(Command.INCRBY).arg(key).arg(bytes))
           .compose(x -> redis.send(Request.cmd(Command.PEXPIRE).arg(key).arg(ttl)))
-          .<Void>mapEmpty()
+          .<Void>map(x -> {
+            synchronized (reconciled) {
+              reconciled[0] += month ? 0 : bytes; // each byte is in a day and a month counter: count it once
+              reconciled[1]++;
+            }
+            return null;
+          })
           .onFailure(e -> unreconciled.merge(key, bytes, Long::sum))); // retried next round
     }
-    return Future.join(writes).<Void>mapEmpty().onSuccess(v -> {
-      LOG.info("usage counted locally during a Redis outage added to Redis: " + total[0] + " bytes over "
-          + total[1] + " counters (a token may end above its quota by what one node allowed meanwhile)");
-      redisUp();
+    return Future.join(writes).<Void>mapEmpty().onComplete(ar -> {
+      if (!unreconciled.isEmpty()) return;
+      synchronized (reconciled) {
+        if (reconciled[1] == 0) return;
+        LOG.info("usage counted locally during a Redis outage added to Redis: " + reconciled[0] + " bytes over "
+            + reconciled[1] + " counters (a token may end above its quota by what one node allowed meanwhile)");
+        reconciled[0] = 0;
+        reconciled[1] = 0;
+      }
     });
-  }
-
-  private void redisUp() {
-    if (redisDownUntil != 0) LOG.info("Redis answers again; limits are decided cluster-wide");
-    redisDownUntil = 0;
   }
 }

@@ -21,16 +21,23 @@ public final class RedisScripts {
   private final RelayMetrics metrics;
   private final OrderedRedis ordered;
 
+  /** Script calls unanswered on one event loop's ordered connection when {@code redis.max_in_flight} is not set. */
+  public static final int DEFAULT_MAX_IN_FLIGHT = 2_048;
+
   public RedisScripts(Redis redis, long timeoutMs, RelayMetrics metrics) {
-    this(redis, timeoutMs, metrics, () -> 0);
+    this(redis, timeoutMs, DEFAULT_MAX_IN_FLIGHT, metrics, () -> 0);
   }
 
-  /** @param masterGeneration grows when Sentinel names another master ({@link MasterWatch#generation()}) */
-  public RedisScripts(Redis redis, long timeoutMs, RelayMetrics metrics, java.util.function.LongSupplier masterGeneration) {
+  /**
+   * @param maxInFlight script calls one event loop may have unanswered on its ordered connection (see {@link OrderedRedis})
+   * @param masterGeneration grows when Sentinel names another master ({@link MasterWatch#generation()})
+   */
+  public RedisScripts(Redis redis, long timeoutMs, int maxInFlight, RelayMetrics metrics,
+                      java.util.function.LongSupplier masterGeneration) {
     this.redis = redis;
     this.timeoutMs = timeoutMs;
     this.metrics = metrics;
-    this.ordered = new OrderedRedis(redis, masterGeneration);
+    this.ordered = new OrderedRedis(redis, timeoutMs, maxInFlight, metrics, masterGeneration);
   }
 
   /** A script from {@code src/main/resources/redis/NAME.lua}. */
@@ -61,13 +68,19 @@ public final class RedisScripts {
   /**
    * A script call run by Redis after every earlier {@code runInOrder} call made on this event loop
    * (pipelined on the loop's own connection, see {@link OrderedRedis}); elsewhere, a plain {@link #run}.
+   * Fails at once with {@link OrderedRedis.Overloaded} when the connection has its bound of calls
+   * unanswered ({@link #overloaded}), and with a timeout after the configured time.
    */
   public Future<Response> runInOrder(Script script, String[] keys, Object... args) {
     if (!OrderedRedis.available()) return run(script, keys, args);
     long start = System.nanoTime();
     return ordered.eval(script, request(Command.EVALSHA, script.sha(), keys, args))
-        .timeout(timeoutMs, TimeUnit.MILLISECONDS)
         .onComplete(ar -> metrics.redisLatency(System.nanoTime() - start));
+  }
+
+  /** The milliseconds after which to retry when {@code e} is a call refused for overload, else -1. */
+  public static long overloaded(Throwable e) {
+    return e instanceof OrderedRedis.Overloaded o ? o.retryAfterMs : -1;
   }
 
   /** Any command, failing after the configured timeout rather than waiting on a dead server. */

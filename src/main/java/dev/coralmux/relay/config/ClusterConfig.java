@@ -15,6 +15,8 @@ import java.util.Map;
  * @param maxNoHeartbeatSeconds how long a silent member stays in the cluster (Hazelcast's default is 60)
  * @param redisPoolSize connections to Redis per node; redisPoolWaiting and redisMaxWaitingHandlers
  *     bound the requests that may wait for one
+ * @param redisMaxInFlight limit checks one event loop may have unanswered on its Redis connection;
+ *     past it a message is refused with RATE_LIMITED rather than queued
  * @param presenceTtlMs how long a token's presence entry (and epoch counter) outlives its last connection
  * @param startDeadlineMs how long a starting node keeps retrying Redis before it gives up
  */
@@ -38,6 +40,7 @@ public record ClusterConfig(
     int redisPoolSize,
     int redisPoolWaiting,
     int redisMaxWaitingHandlers,
+    int redisMaxInFlight,
     long presenceTtlMs,
     long startDeadlineMs) {
 
@@ -80,6 +83,7 @@ public record ClusterConfig(
     int poolSize = redis.integer("pool_size", 32, 1, 1_024);
     int poolWaiting = redis.integer("pool_waiting", 100_000, 1, 10_000_000);
     int waitingHandlers = redis.integer("max_waiting_handlers", 100_000, 1, 10_000_000);
+    int maxInFlight = redis.integer("max_in_flight", 2_048, 1, 100_000);
     long presenceTtlS = redis.number("presence_ttl_s", 2_592_000, 60, 31_536_000);
     redis.rejectUnknownKeys();
     root.rejectUnknownKeys();
@@ -124,9 +128,12 @@ public record ClusterConfig(
     if (maxNoHeartbeat <= heartbeat) {
       problems.add("cluster.hazelcast.max_no_heartbeat_s: must be larger than heartbeat_interval_s");
     }
+    if (maxInFlight >= waitingHandlers) {
+      problems.add("cluster.redis.max_in_flight: must be below max_waiting_handlers (" + waitingHandlers + ")");
+    }
     if (!problems.isEmpty()) throw new ConfigException(problems);
     return new ClusterConfig(enabled, name, bindHost, publicHost, port, members, kubernetes, serviceDns, heartbeat,
         maxNoHeartbeat, mergeInterval, type, endpoints, master, password, timeout, poolSize, poolWaiting, waitingHandlers,
-        presenceTtlS * 1000, startDeadlineS * 1000);
+        maxInFlight, presenceTtlS * 1000, startDeadlineS * 1000);
   }
 }

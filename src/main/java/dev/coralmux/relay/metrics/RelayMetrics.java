@@ -37,6 +37,10 @@ public final class RelayMetrics {
   private final LongAdder relayErrorsNotSent = new LongAdder();
   private final LongAdder slowConsumersClosed = new LongAdder();
   private final LongAdder redisFailures = new LongAdder();
+  private final LongAdder redisOverloaded = new LongAdder();
+  private final LongAdder redisInFlight = new LongAdder();
+  /** "redis" or "local" (cluster mode: who decides limits now), "standalone" otherwise. */
+  private volatile java.util.function.Supplier<String> limitsMode = () -> "standalone";
   private final LongAdder limiterErrors = new LongAdder();
   private final LongAdder pairedPhones = new LongAdder();
   private final LongAdder localMessages = new LongAdder();
@@ -72,6 +76,12 @@ public final class RelayMetrics {
     FunctionCounter.builder("coralmux_slow_consumers_closed", slowConsumersClosed, LongAdder::sum).register(registry);
     FunctionCounter.builder("coralmux_redis_failures", redisFailures, LongAdder::sum)
         .description("Redis calls that failed or timed out").register(registry);
+    FunctionCounter.builder("coralmux_redis_overloaded", redisOverloaded, LongAdder::sum)
+        .description("Limit checks refused with RATE_LIMITED because redis.max_in_flight calls were unanswered").register(registry);
+    Gauge.builder("coralmux_redis_in_flight", redisInFlight, LongAdder::sum)
+        .description("Limit checks sent to Redis and not answered yet").register(registry);
+    Gauge.builder("coralmux_limits_local", this, m -> m.limitsMode.get().equals("local") ? 1 : 0)
+        .description("1 while this cluster node decides limits alone because Redis did not answer").register(registry);
     FunctionCounter.builder("coralmux_limits_decided_locally_messages", localMessages, LongAdder::sum)
         .description("Messages allowed by this node's own limits while Redis did not answer").register(registry);
     FunctionCounter.builder("coralmux_limits_decided_locally_bytes", localBytes, LongAdder::sum).baseUnit("bytes")
@@ -275,6 +285,21 @@ public final class RelayMetrics {
     return limiterErrors.sum();
   }
 
+  /** A limit check refused because too many Redis calls were unanswered (the sender got RATE_LIMITED). */
+  public void redisOverloaded() {
+    redisOverloaded.increment();
+  }
+
+  /** Redis calls sent (+1) or answered (-1). */
+  public void redisInFlight(int delta) {
+    redisInFlight.add(delta);
+  }
+
+  /** Who decides limits now ("redis" or "local"), for /health and the coralmux_limits_local gauge. */
+  public void limitsMode(java.util.function.Supplier<String> mode) {
+    limitsMode = mode;
+  }
+
   public void redisFailure() {
     redisFailures.increment();
   }
@@ -300,6 +325,9 @@ public final class RelayMetrics {
         .put("relay_errors_not_sent", relayErrorsNotSent.sum())
         .put("slow_consumers_closed", slowConsumersClosed.sum())
         .put("redis_failures", redisFailures.sum())
+        .put("redis_overloaded", redisOverloaded.sum())
+        .put("redis_in_flight", redisInFlight.sum())
+        .put("limits_mode", limitsMode.get())
         .put("limiter_errors", limiterErrors.sum())
         .put("decided_locally", new JsonObject().put("messages", localMessages.sum()).put("bytes", localBytes.sum()))
         .put("ip_limits_decided_locally", ipLimitsLocal.sum())

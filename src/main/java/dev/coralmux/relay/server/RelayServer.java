@@ -189,7 +189,8 @@ public final class RelayServer {
       RelayMetrics metrics = new RelayMetrics();
       metrics.clusterMembers(() -> joined.clusterManager().getNodes().size());
       MasterWatch master = MasterWatch.start(vertx, cluster);
-      RedisScripts scripts = new RedisScripts(redis, cluster.redisTimeoutMs(), metrics, master::generation);
+      RedisScripts scripts = new RedisScripts(redis, cluster.redisTimeoutMs(), cluster.redisMaxInFlight(), metrics,
+          master::generation);
       Startup.retry(() -> scripts.send(Request.cmd(Command.PING)), "reach Redis at " + cluster.redisEndpoints(),
           cluster.startDeadlineMs());
       RedisLimiter limiter = new RedisLimiter(scripts, metrics);
