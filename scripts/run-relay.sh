@@ -3,4 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f target/coralmux-relay.jar ] || mvn -q -B package -DskipTests
-exec java -jar target/coralmux-relay.jar "$@"
+# G1 with a 10 ms pause goal unless RELAY_JAVA_OPTS says otherwise (docs/BENCHMARKS.md, "JVM flags").
+exec java ${RELAY_JAVA_OPTS:--XX:+UseG1GC -XX:MaxGCPauseMillis=10} -jar target/coralmux-relay.jar "$@"

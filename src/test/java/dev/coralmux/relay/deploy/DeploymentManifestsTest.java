@@ -166,6 +166,23 @@ class DeploymentManifestsTest {
     assertEquals(name(get("Role/coralmux-hazelcast-discovery")), at(get("RoleBinding/coralmux-hazelcast-discovery"), "roleRef", "name"));
   }
 
+  /**
+   * On 2 CPUs or less (a small pod) the JVM picks the serial collector unless told otherwise, and
+   * its pauses set the latency tail (docs/BENCHMARKS.md, "JVM flags"): the image and the pod both
+   * choose G1 with a small pause goal.
+   */
+  @Test
+  void theImageAndThePodChooseTheLowPauseCollector() throws Exception {
+    List<Map<String, Object>> env = at(container(), "env");
+    String pod = env.stream().filter(e -> "JAVA_TOOL_OPTIONS".equals(e.get("name"))).map(e -> (String) e.get("value"))
+        .findFirst().orElse("");
+    String docker = Files.readString(Path.of("Dockerfile"));
+    for (String flag : List.of("-XX:+UseG1GC", "-XX:MaxGCPauseMillis=10")) {
+      assertTrue(pod.contains(flag), "the Deployment's JAVA_TOOL_OPTIONS lack " + flag + ": " + pod);
+      assertTrue(docker.contains(flag), "the Dockerfile's JAVA_TOOL_OPTIONS lack " + flag);
+    }
+  }
+
   @Test
   void dockerfileUsesTheJarTheBuildMakesAndTheConfPathsTheRelayReads() throws Exception {
     assertTrue(Files.readString(Path.of("Dockerfile")).contains("VOLUME [\"/data\"]"), "the data directory is a volume");
