@@ -154,8 +154,15 @@ class PartitionIT {
     }
   }
 
+  /**
+   * v1 clients (no history). Until the agent's node notices node 1 is gone, what it sends there goes
+   * into a silent TCP connection, and while the two sides merge after the heal a send can find no
+   * consumer yet; in both windows the relay does not know a delta was lost, so it cannot tell the
+   * agent (docs/cluster.md, known limits; counted and printed here). Between the agent hearing
+   * {@code offline} and the heal, every delta is refused to it: none silently lost.
+   */
   @Test
-  void phonesNodeCutFromTheClusterTellsTheV1SenderOfEveryLossAndTheirStatusConvergesAfterTheHeal() throws Exception {
+  void phonesNodeCutFromTheClusterTellsTheV1SenderOfEveryLossOnceDetectedAndTheirStatusConverges() throws Exception {
     String t = token();
     List<String> got = new ArrayList<>();
     try (WsClient phone = WsClient.auth(cluster.nodeWs(0), t, "phone"); WsClient agent = WsClient.auth(cluster.nodeWs(1), t, "agent")) {
@@ -170,8 +177,10 @@ class PartitionIT {
 
       assertEquals("offline", nextStatus(phone, got));
       System.out.println("[measured] cluster cut: phone told offline after " + msSince(cutAt) + " ms");
+      int[] sentWhenToldOffline = new int[1];
       Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
         drainAgent(agent, refused, agentStatus);
+        sentWhenToldOffline[0] = streamer.sent.size(); // at least what was sent before it heard
         return agentStatus.contains("offline");
       });
       System.out.println("[measured] cluster cut: agent told offline after " + msSince(cutAt) + " ms");
@@ -180,6 +189,8 @@ class PartitionIT {
         return refused.size() >= 10; // the agent keeps streaming into the partition, and hears of it
       });
 
+      drainAgent(agent, refused, agentStatus);
+      int sentAtHeal = streamer.sent.size();
       long healAt = System.nanoTime();
       cluster.partition("heal", "node1");
       assertEquals("online", nextStatus(phone, got));
@@ -189,20 +200,33 @@ class PartitionIT {
       });
       System.out.println("[measured] cluster cut: heal to both sides told online " + msSince(healAt) + " ms");
       streamer.join(60_000);
-      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
-        while (phone.pending() > 0) got.add(phone.nextRaw());
+      // Settled: the streamer is done and nothing more arrives for a few quiet pongs.
+      for (int i = 0; i < 3; i++) {
+        phone.send(Envelopes.ping());
+        while (!nextOfType(phone, got, "pong")) { /* deltas kept in got */ }
         drainAgent(agent, refused, agentStatus);
-        return got.stream().filter(r -> r.contains("chat.stream")).count() + refused.size() >= TOTAL;
-      });
-
-      // Every delta either reached the phone, in order, or was refused to its sender: none silently lost.
+      }
       List<String> delivered = got.stream().filter(r -> new JsonObject(r).getString("type").equals("chat.stream")).toList();
-      List<String> expected = new ArrayList<>();
-      for (String m : streamer.sent) if (!refused.containsKey(id(m))) expected.add(m);
-      assertEquals(expected, delivered, "what was not refused arrived, once, in order, byte for byte");
+      java.util.Set<String> deliveredIds = new java.util.HashSet<>();
+      for (String d : delivered) assertTrue(deliveredIds.add(id(d)), "delivered twice: " + d);
+      List<String> inOrder = new ArrayList<>();
+      for (String m : streamer.sent) if (deliveredIds.contains(id(m))) inOrder.add(m);
+      assertEquals(inOrder, delivered, "what arrived arrived once, in order, byte for byte");
       for (String code : refused.values()) assertEquals("PEER_OFFLINE", code);
+      int beforeDetection = 0;
+      int afterHeal = 0;
+      for (int i = 0; i < TOTAL; i++) {
+        String m = streamer.sent.get(i);
+        boolean reported = refused.containsKey(id(m));
+        assertTrue(!(reported && deliveredIds.contains(id(m))), "both delivered and refused: " + m);
+        if (reported || deliveredIds.contains(id(m))) continue;
+        assertTrue(i < sentWhenToldOffline[0] || i >= sentAtHeal, "delta " + (i + 1)
+            + " was lost unreported while the partition was known (sent " + sentWhenToldOffline[0] + ".." + sentAtHeal + ")");
+        if (i < sentWhenToldOffline[0]) beforeDetection++; else afterHeal++;
+      }
       System.out.println("[measured] cluster cut: " + delivered.size() + " delivered, " + refused.size()
-          + " refused with PEER_OFFLINE, 0 unreported, of " + TOTAL);
+          + " refused with PEER_OFFLINE, lost unreported: " + beforeDetection + " before detection, " + afterHeal
+          + " while merging after the heal, of " + TOTAL);
       phone.send(Envelopes.chat("back"));
       assertEquals("back", agent.expect("chat.send").getJsonObject("payload").getString("text"));
     }
@@ -314,6 +338,14 @@ class PartitionIT {
       if (m.getString("type").equals("status")) return m.getJsonObject("payload").getString("peer");
       deltas.add(raw);
     }
+  }
+
+  /** Whether the next message is of {@code type}; anything else is kept in {@code others}. */
+  static boolean nextOfType(WsClient c, List<String> others, String type) {
+    String raw = c.nextRaw();
+    if (new JsonObject(raw).getString("type").equals(type)) return true;
+    others.add(raw);
+    return false;
   }
 
   static String nextStatus(WsClient c) {
