@@ -196,28 +196,26 @@ class ReadmeCommandsIT {
 
   /** Whether a line continues: an unclosed quote, or a trailing backslash (comments do not count). */
   static boolean open(String s) {
-    char quote = 0;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (quote == '\'') {
-        if (c == '\'') quote = 0;
-      } else if (c == '\\') {
-        i++;
-      } else if (quote == '"') {
-        if (c == '"') quote = 0;
-      } else if (c == '\'' || c == '"') {
-        quote = c;
-      } else if (c == '#' && i > 0 && Character.isWhitespace(s.charAt(i - 1))) {
-        int eol = s.indexOf('\n', i);
-        if (eol < 0) return false; // a comment to the end: its quotes are prose
-        i = eol;
-      }
-    }
-    return quote != 0 || s.endsWith("\\");
+    int r = scan(s, false);
+    return r == OPEN_QUOTE || r != COMMENT_TO_END && s.endsWith("\\");
   }
 
   /** The command and its trailing comment ("" if none): a {@code #} after a space, outside quotes. */
   static String[] splitComment(String s) {
+    int i = scan(s, true);
+    return i >= 0 ? new String[] {s.substring(0, i).strip(), s.substring(i + 1).strip()} : new String[] {s, ""};
+  }
+
+  private static final int OPEN_QUOTE = -2;
+  private static final int COMMENT_TO_END = -3;
+
+  /**
+   * Reads shell text as bash quotes it. With {@code stopAtComment}: the index of the first comment's
+   * {@code #} (a {@code #} after whitespace, outside quotes), or -1. Without: comments are skipped to
+   * their line's end (their quotes are prose), and the result is {@link #OPEN_QUOTE} when a quote is
+   * still open at the end, {@link #COMMENT_TO_END} when the text ends in a comment, else -1.
+   */
+  private static int scan(String s, boolean stopAtComment) {
     char quote = 0;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
@@ -230,10 +228,13 @@ class ReadmeCommandsIT {
       } else if (c == '\'' || c == '"') {
         quote = c;
       } else if (c == '#' && i > 0 && Character.isWhitespace(s.charAt(i - 1))) {
-        return new String[] {s.substring(0, i).strip(), s.substring(i + 1).strip()};
+        if (stopAtComment) return i;
+        int eol = s.indexOf('\n', i);
+        if (eol < 0) return COMMENT_TO_END; // its quotes and backslashes are prose
+        i = eol;
       }
     }
-    return new String[] {s, ""};
+    return quote != 0 && !stopAtComment ? OPEN_QUOTE : -1;
   }
 
   /**
