@@ -19,6 +19,7 @@ import java.util.Map;
  *     past it a message is refused with RATE_LIMITED rather than queued
  * @param presenceTtlMs how long a token's presence entry (and epoch counter) outlives its last connection
  * @param startDeadlineMs how long a starting node keeps retrying Redis before it gives up
+ * @param crossNode how messages sent to another node are confirmed and bounded
  */
 public record ClusterConfig(
     boolean enabled,
@@ -42,7 +43,8 @@ public record ClusterConfig(
     int redisMaxWaitingHandlers,
     int redisMaxInFlight,
     long presenceTtlMs,
-    long startDeadlineMs) {
+    long startDeadlineMs,
+    CrossNodeDelivery crossNode) {
 
   public static final Path DEFAULT_FILE = Path.of("conf", "cluster.json");
 
@@ -86,6 +88,12 @@ public record ClusterConfig(
     int maxInFlight = redis.integer("max_in_flight", 2_048, 1, 100_000);
     long presenceTtlS = redis.number("presence_ttl_s", 2_592_000, 60, 31_536_000);
     redis.rejectUnknownKeys();
+    ConfigSection bus = root.section("event_bus");
+    CrossNodeDelivery crossNode = new CrossNodeDelivery(
+        bus.number("confirm_timeout_ms", CrossNodeDelivery.DEFAULTS.confirmTimeoutMs(), 500, 600_000),
+        bus.integer("max_unconfirmed_per_connection", CrossNodeDelivery.DEFAULTS.maxPerConnection(), 1, 100_000),
+        bus.number("max_unconfirmed_mib", CrossNodeDelivery.DEFAULTS.maxBytes() >> 20, 1, 65_536) << 20);
+    bus.rejectUnknownKeys();
     root.rejectUnknownKeys();
 
     if (env.containsKey("RELAY_CLUSTER")) enabled = Boolean.parseBoolean(env.get("RELAY_CLUSTER"));
@@ -134,6 +142,6 @@ public record ClusterConfig(
     if (!problems.isEmpty()) throw new ConfigException(problems);
     return new ClusterConfig(enabled, name, bindHost, publicHost, port, members, kubernetes, serviceDns, heartbeat,
         maxNoHeartbeat, mergeInterval, type, endpoints, master, password, timeout, poolSize, poolWaiting, waitingHandlers,
-        maxInFlight, presenceTtlS * 1000, startDeadlineS * 1000);
+        maxInFlight, presenceTtlS * 1000, startDeadlineS * 1000, crossNode);
   }
 }

@@ -41,6 +41,7 @@ final class Connection {
   private final PeerLink peer = new PeerLink();
   private Forwarder forwarder; // once authenticated
   private InOrderDelivery inOrder; // once registered, when the history is on
+  private Arrivals arrivals; // once a peer on another node sent a message here
   private State state = State.AWAITING_AUTH;
   private long authTimer = -1;
   private long expiryTimer = -1;
@@ -91,8 +92,7 @@ final class Connection {
   /** A frame the decoder refused (too big, malformed): Vert.x drops the TCP connection next, so say why now. */
   private void onSocketError(Throwable e) {
     if (state == State.CLOSED || e instanceof HttpClosedException) return;
-    String what = String.valueOf(e.getMessage());
-    if (what.startsWith("Max frame length")) tooBig();
+    if (String.valueOf(e.getMessage()).startsWith("Max frame length")) tooBig();
     else close(CloseCodes.PROTOCOL_ERROR, "protocol error");
   }
 
@@ -123,10 +123,9 @@ final class Connection {
   }
 
   private void leavePreAuth() {
-    if (preAuth == null) return;
     Runnable r = preAuth;
     preAuth = null;
-    r.run();
+    if (r != null) r.run();
   }
 
   private void onAuthMessage(FrameAssembler.Message m) {
@@ -171,7 +170,8 @@ final class Connection {
     expiresAt = r.token().expiresAt();
     state = State.ACTIVE;
     forwarder = new Forwarder(deps, tokenHash, role, limits, caps, self, peer, decisions, edge::send, this::sendRelay,
-        () -> state == State.ACTIVE, this::recountPaired, () -> close(CloseCodes.REPLACED, "replaced by a newer connection"));
+        () -> state == State.ACTIVE, this::recountPaired, () -> close(CloseCodes.REPLACED, "replaced by a newer connection"),
+        new CrossNodeSends(edge.sendWindow(), deps.crossNode().maxPerConnection(), a -> !edge.isLocal(a)));
     recountPaired();
     if (expiresAt > 0) { // closed at expiry, not at the next heartbeat
       expiryTimer = edge.vertx().setTimer(Math.max(1, expiresAt - System.currentTimeMillis()),
@@ -198,12 +198,11 @@ final class Connection {
   }
 
   void onEdgeMessage(EdgeMessage m) {
+    if (m.confirmSeq() > 0 && isFor(m.target())) arrivals = Arrivals.of(arrivals, self, edge.receipts()).arrived(m);
     if (m instanceof EdgeMessage.Deliver d) {
       onDeliver(d);
     } else if (m instanceof EdgeMessage.Bounce b) {
-      if (!isFor(b.target())) return;
-      if (b.refundBytes() > 0) deps.limiter().refund(tokenHash, b.refundBytes()); // counts only when forwarded
-      if (state == State.ACTIVE) sendRelay(RelayMessages.error(b.code(), b.reason(), b.messageId(), b.retryAfterMs()));
+      if (isFor(b.target()) && forwarder != null) forwarder.onBounce(b); // only an active connection sent any
     } else if (m instanceof EdgeMessage.Ack a) {
       if (isFor(a.target()) && state == State.ACTIVE) sendRelay(RelayMessages.ack(a.messageId(), a.delivered()));
     } else if (m instanceof EdgeMessage.Sync y) {
@@ -213,7 +212,7 @@ final class Connection {
       PeerLink.Change change = peer.learn(p.peer());
       if (state != State.ACTIVE || change == PeerLink.Change.NONE) return;
       forwarder.syncWith(p.peer());
-      catchUpWithHistory(); // copies from the peer's old connection may have died with it
+      if (inOrder != null) inOrder.catchUp(); // copies from the peer's old connection may have died with it
       // A takeover is told too: a stolen token must not replace the peer unnoticed.
       sendRelay(change == PeerLink.Change.ONLINE ? RelayMessages.status(true) : RelayMessages.statusReplaced());
     } else if (m instanceof EdgeMessage.PeerOffline p) {
@@ -224,6 +223,7 @@ final class Connection {
 
   /** The node holding our peer is gone: the peer is offline (a newer epoch may still announce itself). */
   void onPeerNodeLeft(String addressPrefix) {
+    if (forwarder != null) forwarder.nodeLeft(addressPrefix);
     if (peer.nodeLeft(addressPrefix) && state == State.ACTIVE) sendRelay(RelayMessages.status(false));
     recountPaired();
   }
@@ -241,6 +241,11 @@ final class Connection {
 
   boolean isFor(ConnRef target) {
     return self != null && self.epoch() == target.epoch();
+  }
+
+  /** The peer's node says what arrived of this connection's messages to {@code receiver} ({@link Receipts}). */
+  void onReceipt(ConnRef receiver, long upTo, long lostFrom) {
+    if (forwarder != null) forwarder.onReceipt(receiver, upTo, lostFrom);
   }
 
   private void onDeliver(EdgeMessage.Deliver d) {
@@ -262,11 +267,6 @@ final class Connection {
     else outbox.deliver(d);
   }
 
-  /** Reads how far the history goes and fetches what this reader lacks (rare: when the peer changes). */
-  private void catchUpWithHistory() {
-    if (inOrder != null) deps.history().open(tokenHash, role, false, null).onSuccess(s -> inOrder.onSync(s.head()));
-  }
-
   private void sendRelay(String text) {
     if (state != State.CLOSED) outbox.sendRelay(text);
   }
@@ -279,6 +279,7 @@ final class Connection {
       close(CloseCodes.POLICY, "slow consumer: nothing read for " + settings.slowConsumerTimeoutMs() + " ms");
       return;
     }
+    if (forwarder != null) forwarder.expireUnconfirmed(now, deps.crossNode().confirmTimeoutMs());
     if (!heartbeatDue) return;
     if (now - lastSeenAt > 3 * settings.heartbeatIntervalMs()) {
       close(CloseCodes.HEARTBEAT, "heartbeat timeout");
@@ -320,6 +321,7 @@ final class Connection {
     leavePreAuth();
     if (expiryTimer >= 0) edge.vertx().cancelTimer(expiryTimer);
     if (inOrder != null) inOrder.close();
+    if (forwarder != null) forwarder.close();
     decisions.close();
   }
 
@@ -341,9 +343,7 @@ final class Connection {
   }
 
   private void cancelAuthTimer() {
-    if (authTimer >= 0) {
-      edge.vertx().cancelTimer(authTimer);
-      authTimer = -1;
-    }
+    if (authTimer >= 0) edge.vertx().cancelTimer(authTimer);
+    authTimer = -1;
   }
 }

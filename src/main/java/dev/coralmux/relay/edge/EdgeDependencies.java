@@ -1,5 +1,6 @@
 package dev.coralmux.relay.edge;
 
+import dev.coralmux.relay.config.CrossNodeDelivery;
 import dev.coralmux.relay.config.RelayConfig;
 import dev.coralmux.relay.history.History;
 import dev.coralmux.relay.limits.Limiter;
@@ -17,6 +18,7 @@ import java.util.function.BooleanSupplier;
  *     verticle's event-bus address
  * @param draining true once the node shuts down: upgrades are refused so clients go elsewhere
  * @param unauthenticated sockets per client IP not yet authenticated, node-wide
+ * @param crossNode how messages to other nodes are confirmed and bounded (cluster mode)
  */
 public record EdgeDependencies(
     RelayConfig config,
@@ -28,13 +30,14 @@ public record EdgeDependencies(
     RelayMetrics metrics,
     Membership membership,
     BooleanSupplier draining,
-    UnauthenticatedSockets unauthenticated) {
+    UnauthenticatedSockets unauthenticated,
+    CrossNodeDelivery crossNode) {
 
   /** With the node-wide count of unauthenticated sockets per client IP made from the config. */
   public EdgeDependencies(RelayConfig config, String nodeId, TokenStore tokens, Limiter limiter,
                           PresenceDirectory presence, History history, RelayMetrics metrics, Membership membership,
-                          BooleanSupplier draining) {
+                          BooleanSupplier draining, CrossNodeDelivery crossNode) {
     this(config, nodeId, tokens, limiter, presence, history, metrics, membership, draining,
-        new UnauthenticatedSockets(config.websocket().unauthenticatedPerIp()));
+        new UnauthenticatedSockets(config.websocket().unauthenticatedPerIp()), crossNode);
   }
 }

@@ -2,6 +2,7 @@ package dev.coralmux.relay.edge;
 
 import dev.coralmux.relay.config.RelayConfig;
 import dev.coralmux.relay.node.ClientAddress;
+import dev.coralmux.relay.routing.ConnRef;
 import dev.coralmux.relay.routing.EdgeBus;
 import dev.coralmux.relay.routing.EdgeMessage;
 import dev.coralmux.relay.tls.PemCertificates;
@@ -50,6 +51,8 @@ public final class EdgeVerticle extends VerticleBase {
   private Consumer<String> nodeLeftListener;
   private Consumer<String> nodeBackListener;
   private Reconciler reconciler;
+  private SendWindow sendWindow;
+  private Receipts receipts;
   private long sweepTimer = -1;
   private long certificateTimer = -1;
   /** Sweeps per heartbeat interval; each pings the connections of one slice of them. */
@@ -76,6 +79,8 @@ public final class EdgeVerticle extends VerticleBase {
     bus = new EdgeBus(vertx, deps.presence());
     handshake = new AuthHandshake(deps, bus);
     reconciler = new Reconciler(vertx);
+    sendWindow = new SendWindow(deps.crossNode().maxBytes() / Math.max(1, deps.config().edgeInstances()));
+    receipts = new Receipts(vertx, address, bus::send);
     consumer = vertx.eventBus().consumer(address, this::onBusMessage);
     nodeLeftListener = id -> context.runOnContext(v -> onNodeLeft(id));
     deps.membership().onNodeLeft(nodeLeftListener);
@@ -209,13 +214,24 @@ public final class EdgeVerticle extends VerticleBase {
   private void onBusMessage(Message<EdgeMessage> msg) {
     EdgeMessage m = msg.body();
     Connection c = connections.get(m.target().connId());
-    if (m instanceof EdgeMessage.Close close) {
+    if (m instanceof EdgeMessage.Receipts r) {
+      onReceipts(r);
+    } else if (m instanceof EdgeMessage.Close close) {
       if (c != null && c.isFor(close.target())) c.close(close.code(), close.reason());
       if (msg.replyAddress() != null) msg.reply(null);
     } else if (c != null) {
       c.onEdgeMessage(m);
     } else if (m instanceof EdgeMessage.Deliver d) {
       Outbox.notDelivered(bus::send, deps.metrics(), d);
+    }
+  }
+
+  private void onReceipts(EdgeMessage.Receipts r) {
+    long[] e = r.entries();
+    for (int i = 0; i + EdgeMessage.Receipts.ENTRY <= e.length; i += EdgeMessage.Receipts.ENTRY) {
+      Connection c = connections.get(e[i]);
+      if (c == null || !c.isFor(new ConnRef(address, e[i], e[i + 1]))) continue;
+      c.onReceipt(new ConnRef(r.from(), e[i + 2], e[i + 3]), e[i + 4], e[i + 5]);
     }
   }
 
@@ -262,6 +278,14 @@ public final class EdgeVerticle extends VerticleBase {
 
   String address() {
     return address;
+  }
+
+  SendWindow sendWindow() {
+    return sendWindow;
+  }
+
+  Receipts receipts() {
+    return receipts;
   }
 
   void send(EdgeMessage m) {

@@ -7,6 +7,7 @@ import dev.coralmux.relay.limits.Limits;
 import dev.coralmux.relay.limits.RateClass;
 import dev.coralmux.relay.metrics.DropReason;
 import dev.coralmux.relay.metrics.RelayMetrics;
+import dev.coralmux.relay.protocol.ErrorCode;
 import dev.coralmux.relay.protocol.MessageTypes;
 import dev.coralmux.relay.protocol.RelayMessages;
 import dev.coralmux.relay.protocol.Role;
@@ -36,10 +37,13 @@ final class Forwarder {
   private final BooleanSupplier active;
   private final Runnable peerChanged;
   private final DeliveryCaps caps;
+  private final CrossNodeSends unconfirmed;
   /** Bounds of the history messages are kept in, or null when the history is off. */
   private final HistoryBounds history;
   /** The newest sequence number this connection had kept: what a new reader connection is told ({@link #syncWith}). */
   private long lastSeq;
+  /** A kept message or Sync to the peer's node was lost: the peer must be told again how far the history goes. */
+  private boolean resyncDue;
   private Future<ConnRef> lastRoute = Future.succeededFuture();
 
   /**
@@ -49,7 +53,7 @@ final class Forwarder {
    */
   Forwarder(EdgeDependencies deps, String tokenHash, Role role, Limits limits, DeliveryCaps caps, ConnRef self,
             PeerLink peer, DecisionQueue decisions, Consumer<EdgeMessage> bus, Consumer<String> reply,
-            BooleanSupplier active, Runnable peerChanged, Runnable replaced) {
+            BooleanSupplier active, Runnable peerChanged, Runnable replaced, CrossNodeSends unconfirmed) {
     this.deps = deps;
     this.metrics = deps.metrics();
     this.tokenHash = tokenHash;
@@ -64,6 +68,7 @@ final class Forwarder {
     this.active = active;
     this.peerChanged = peerChanged;
     this.caps = caps;
+    this.unconfirmed = unconfirmed;
     this.history = deps.config().history().enabled()
         ? new HistoryBounds(limits.historyMessages(), limits.historyBytes(), deps.config().history().ttlMs()) : null;
   }
@@ -137,7 +142,71 @@ final class Forwarder {
       refuse(f.id(), Refusals.NO_PEER, rate);
       return;
     }
-    bus.accept(new EdgeMessage.Deliver(to, self, f.id(), f.frame(), receivedAt, d.seq(), caps.acks()));
+    EdgeMessage.Deliver out = new EdgeMessage.Deliver(to, self, f.id(), f.frame(), receivedAt, d.seq(), caps.acks());
+    if (out.kept() && unconfirmed.needsConfirmation(to)) {
+      out = out.withConfirmSeq(unconfirmed.addKept(to, f.id(), d.seq(), System.currentTimeMillis()));
+    } else if (unconfirmed.needsConfirmation(to)) {
+      long n = unconfirmed.add(to, f.id(), f.frame().length, System.currentTimeMillis());
+      if (n == 0) { // too much on its way to other nodes already: refused now, never queued
+        deps.limiter().refund(tokenHash, f.frame().length);
+        metrics.undelivered(DropReason.CROSS_NODE_BACKLOG);
+        reply.accept(RelayMessages.error(ErrorCode.RATE_LIMITED,
+            "too many of your messages are still on their way to your peer's relay node; retry shortly", f.id(), 500));
+        return;
+      }
+      out = out.withConfirmSeq(n);
+    }
+    bus.accept(out);
+  }
+
+  /**
+   * The peer's node says what arrived of what this connection sent it ({@code lostFrom} 0), or
+   * that numbers {@code lostFrom}..{@code upTo} never did.
+   */
+  void onReceipt(ConnRef receiver, long upTo, long lostFrom) {
+    if (lostFrom == 0) unconfirmed.arrived(receiver, upTo);
+    else unconfirmed.neverArrived(receiver, lostFrom, upTo, this::lostOnTheWay);
+    resyncIfDue();
+  }
+
+  /** A message could not be delivered: its quota given back (a quota counts only what is forwarded), the client told. */
+  void onBounce(EdgeMessage.Bounce b) {
+    unconfirmed.bounced(b.messageId()); // reported here, not again when unconfirmed
+    if (b.refundBytes() > 0) deps.limiter().refund(tokenHash, b.refundBytes());
+    if (active.getAsBoolean()) reply.accept(RelayMessages.error(b.code(), b.reason(), b.messageId(), b.retryAfterMs()));
+  }
+
+  /** Reports what the peer's node has not confirmed within the timeout. */
+  void expireUnconfirmed(long now, long timeoutMs) {
+    unconfirmed.expire(now, timeoutMs, this::lostOnTheWay);
+    resyncIfDue();
+  }
+
+  /** The node with this edge address prefix left the cluster: what was sent there unconfirmed is reported. */
+  void nodeLeft(String addressPrefix) {
+    unconfirmed.nodeLeft(addressPrefix, this::lostOnTheWay);
+    resyncDue = false; // the peer's node is gone: its next connection reads the history at auth
+  }
+
+  void close() {
+    unconfirmed.close();
+  }
+
+  /**
+   * A v1 message charged but maybe never delivered: refunded, counted and told, with its id. A kept
+   * one is in the history: the reader only needs telling again that it is there.
+   */
+  private void lostOnTheWay(CrossNodeSends.Sent s) {
+    if (s.keptSeq() > 0) {
+      resyncDue = true;
+      return;
+    }
+    deps.limiter().refund(tokenHash, s.bytes());
+    metrics.undelivered(DropReason.UNCONFIRMED);
+    if (active.getAsBoolean()) {
+      reply.accept(RelayMessages.error(ErrorCode.PEER_OFFLINE,
+          "your peer's relay node did not confirm this message: it may not have reached your peer", s.messageId(), -1));
+    }
   }
 
   /**
@@ -145,7 +214,18 @@ final class Forwarder {
    * reads from the history any copy that went to the connection it replaced.
    */
   void syncWith(ConnRef newPeer) {
-    if (lastSeq > 0 && newPeer != null) bus.accept(new EdgeMessage.Sync(newPeer, self, lastSeq));
+    if (lastSeq <= 0 || newPeer == null) return;
+    EdgeMessage.Sync sync = new EdgeMessage.Sync(newPeer, self, lastSeq, 0);
+    if (unconfirmed.needsConfirmation(newPeer)) {
+      sync = sync.withConfirmSeq(unconfirmed.addKept(newPeer, null, lastSeq, System.currentTimeMillis()));
+    }
+    bus.accept(sync);
+  }
+
+  private void resyncIfDue() {
+    if (!resyncDue) return;
+    resyncDue = false;
+    syncWith(peer.current());
   }
 
   /**

@@ -91,6 +91,11 @@ final class InOrderDelivery {
     if (started) pump();
   }
 
+  /** Reads how far the history goes and fetches what this reader lacks (rare: when the peer changes). */
+  void catchUp() {
+    history.open(tokenHash, reader, false, null).onSuccess(s -> onSync(s.head()));
+  }
+
   /** A write completed: room again for what waits. */
   void onWritten() {
     if (started && written < known) pump();

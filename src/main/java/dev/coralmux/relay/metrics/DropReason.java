@@ -28,6 +28,13 @@ public enum DropReason {
   LIMITER_UNAVAILABLE,
   /** Sent by a connection its peer knows was replaced (fenced on the receiving side). */
   FENCED,
+  /**
+   * Sent to the peer's node, which never confirmed it: lost between nodes (a partition, a node that
+   * merged back or died) or not confirmed in time. The sender is told it may not have arrived.
+   */
+  UNCONFIRMED,
+  /** Too many of the sender's messages (or this node's) were still unconfirmed on their way to other nodes. */
+  CROSS_NODE_BACKLOG,
   /** Kept in the history for its reader, then trimmed (count, bytes or age bound) before the reader got it. */
   HISTORY_TRIMMED
 }

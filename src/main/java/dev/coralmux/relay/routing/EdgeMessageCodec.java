@@ -19,6 +19,7 @@ public final class EdgeMessageCodec implements MessageCodec<EdgeMessage, EdgeMes
   private static final byte CLOSE = 5;
   private static final byte ACK = 6;
   private static final byte SYNC = 7;
+  private static final byte RECEIPTS = 8;
 
   @Override
   public void encodeToWire(Buffer buf, EdgeMessage m) {
@@ -28,6 +29,7 @@ public final class EdgeMessageCodec implements MessageCodec<EdgeMessage, EdgeMes
       writeRef(buf, d.sender());
       writeString(buf, d.messageId());
       buf.appendLong(d.receivedAtNanos()).appendLong(d.seq()).appendByte((byte) (d.wantsAck() ? 1 : 0));
+      buf.appendLong(d.confirmSeq());
       buf.appendInt(d.frame().length).appendBytes(d.frame());
     } else if (m instanceof EdgeMessage.Bounce b) {
       buf.appendByte(BOUNCE);
@@ -58,7 +60,13 @@ public final class EdgeMessageCodec implements MessageCodec<EdgeMessage, EdgeMes
       buf.appendByte(SYNC);
       writeRef(buf, y.target());
       writeRef(buf, y.sender());
-      buf.appendLong(y.lastSeq());
+      buf.appendLong(y.lastSeq()).appendLong(y.confirmSeq());
+    } else if (m instanceof EdgeMessage.Receipts r) {
+      buf.appendByte(RECEIPTS);
+      writeRef(buf, r.target());
+      writeString(buf, r.from());
+      buf.appendInt(r.entries().length);
+      for (long v : r.entries()) buf.appendLong(v);
     }
   }
 
@@ -74,9 +82,10 @@ public final class EdgeMessageCodec implements MessageCodec<EdgeMessage, EdgeMes
         long receivedAt = buf.getLong(at[0]);
         long seq = buf.getLong(at[0] + 8);
         boolean wantsAck = buf.getByte(at[0] + 16) == 1;
-        int len = buf.getInt(at[0] + 17);
-        byte[] frame = buf.getBytes(at[0] + 21, at[0] + 21 + len);
-        yield new EdgeMessage.Deliver(target, sender, id, frame, receivedAt, seq, wantsAck);
+        long confirmSeq = buf.getLong(at[0] + 17);
+        int len = buf.getInt(at[0] + 25);
+        byte[] frame = buf.getBytes(at[0] + 29, at[0] + 29 + len);
+        yield new EdgeMessage.Deliver(target, sender, id, frame, receivedAt, seq, wantsAck, confirmSeq);
       }
       case BOUNCE -> {
         ConnRef target = readRef(buf, at);
@@ -102,7 +111,14 @@ public final class EdgeMessageCodec implements MessageCodec<EdgeMessage, EdgeMes
       case SYNC -> {
         ConnRef target = readRef(buf, at);
         ConnRef sender = readRef(buf, at);
-        yield new EdgeMessage.Sync(target, sender, buf.getLong(at[0]));
+        yield new EdgeMessage.Sync(target, sender, buf.getLong(at[0]), buf.getLong(at[0] + 8));
+      }
+      case RECEIPTS -> {
+        ConnRef target = readRef(buf, at);
+        String from = readString(buf, at);
+        long[] entries = new long[buf.getInt(at[0])];
+        for (int i = 0; i < entries.length; i++) entries[i] = buf.getLong(at[0] + 4 + 8 * i);
+        yield new EdgeMessage.Receipts(target, from, entries);
       }
       default -> throw new IllegalArgumentException("unknown edge message kind " + kind);
     };

@@ -116,7 +116,7 @@ public final class RelayServer {
     SelfSignedCertificates.Certificate selfSigned = selfSigned(config);
     Parts parts = cluster.enabled() ? clustered(config, cluster) : standalone(config, out);
     try {
-      return new RelayServer(parts, config.drainMs(), wire(config, parts), selfSigned);
+      return new RelayServer(parts, config.drainMs(), wire(config, cluster, parts), selfSigned);
     } catch (RuntimeException e) {
       parts.vertx().close();
       throw e;
@@ -223,7 +223,7 @@ public final class RelayServer {
   }
 
   /** The one wiring place: the HTTP API once per node, and one edge verticle per event loop on one port. */
-  private static List<EdgeVerticle> wire(RelayConfig config, Parts p) {
+  private static List<EdgeVerticle> wire(RelayConfig config, ClusterConfig cluster, Parts p) {
     Vertx vertx = p.vertx();
     ClusterFigures figures = new ClusterFigures();
     LogFeed logs = new LogFeed(p.nodeId(), p.metrics()); // every node's log lines, over the (clustered) event bus
@@ -246,7 +246,7 @@ public final class RelayServer {
     }
     EdgeBus.registerCodec(vertx);
     EdgeDependencies edgeDeps = new EdgeDependencies(config, p.nodeId(), p.store(), p.limiter(), p.presence(),
-        p.history(), p.metrics(), p.membership(), p.state()::draining);
+        p.history(), p.metrics(), p.membership(), p.state()::draining, cluster.crossNode());
     List<EdgeVerticle> edges = new CopyOnWriteArrayList<>();
     AtomicInteger index = new AtomicInteger();
     // One deployment of N instances: Vert.x shares the listening port among them (also a random one).

@@ -38,6 +38,17 @@ class EdgeMessageCodecTest {
     assertEquals(new EdgeMessage.PeerOnline(a, b), roundTrip(new EdgeMessage.PeerOnline(a, b)));
     assertEquals(new EdgeMessage.PeerOffline(b, a), roundTrip(new EdgeMessage.PeerOffline(b, a)));
     assertEquals(new EdgeMessage.Close(a, (short) 4409, "replaced"), roundTrip(new EdgeMessage.Close(a, (short) 4409, "replaced")));
+    EdgeMessage.Deliver numbered = (EdgeMessage.Deliver) roundTrip(
+        new EdgeMessage.Deliver(a, b, "m-3", frame, 1L, 42L, true).withConfirmSeq(7));
+    assertEquals(7, numbered.confirmSeq());
+    assertEquals(42, numbered.seq());
+    assertArrayEquals(frame, numbered.frame());
+    EdgeMessage.Receipts r = (EdgeMessage.Receipts) roundTrip(
+        new EdgeMessage.Receipts(EdgeMessage.Receipts.verticle("coralmux.edge.n1.0"), "coralmux.edge.n2.0",
+            new long[] {1, 2, 3, 4, 5, 0}));
+    assertEquals(EdgeMessage.Receipts.verticle("coralmux.edge.n1.0"), r.target());
+    assertEquals("coralmux.edge.n2.0", r.from());
+    assertArrayEquals(new long[] {1, 2, 3, 4, 5, 0}, r.entries());
   }
 
   @Test
