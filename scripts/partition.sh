@@ -8,11 +8,15 @@
 #   scripts/partition.sh cut node1 --from node2,node3  # from the other relays only (Hazelcast)
 #   scripts/partition.sh cut node1 --from redis        # from Redis only
 #   scripts/partition.sh cut node1 --from redis --way out --loss 30   # 30% of what it sends to Redis
+#   scripts/partition.sh break-bus node2 --to node1    # node2's event-bus connections to node1 are reset
 #   scripts/partition.sh heal node1                    # (or: heal all)
 #   scripts/partition.sh show
 #
 # Hosts: node1..nodeN, redis, lb, and clients (this machine, where tests and curl run).
 # --way both (default) drops both directions, in only what the host receives, out what it sends.
+# break-bus is not silent: every TCP connection the host opens to the others, except Hazelcast's
+# (port 5701), is reset (RST) until healed — what the event bus had on its way there is lost, as
+# when a connection breaks, while every node stays a cluster member. Default --to: every other node.
 # Environment: CLUSTER_DIR (default target/cluster), as for cluster-up.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -73,6 +77,26 @@ case "$cmd" in
     done
     echo "partition: $host cut from $from (${way}${loss:+, $loss% loss})"
     ;;
+  break-bus)
+    [ -n "$host" ] || { echo "usage: partition.sh break-bus HOST [--to H1,H2]" >&2; exit 2; }
+    addr_of "$host" >/dev/null
+    shift 2
+    to=""
+    while [ $# -gt 0 ]; do
+      case "$1" in
+        --to) to=$2; shift 2 ;;
+        *) echo "partition: unknown option $1" >&2; exit 2 ;;
+      esac
+    done
+    if [ -z "$to" ]; then to="$(hosts | grep '^node' | grep -vx "$host" | paste -sd,)"; fi
+    in_ns "$host" iptables -N $CHAIN 2>/dev/null || true
+    in_ns "$host" iptables -C OUTPUT -j $CHAIN 2>/dev/null || in_ns "$host" iptables -I OUTPUT -j $CHAIN
+    for other in ${to//,/ }; do
+      in_ns "$host" iptables -A $CHAIN -d "$(addr_of "$other")" -p tcp ! --dport 5701 -m conntrack --ctdir ORIGINAL \
+        -j REJECT --reject-with tcp-reset
+    done
+    echo "partition: $host's event-bus connections to $to reset until healed"
+    ;;
   heal)
     [ -n "$host" ] || { echo "usage: partition.sh heal HOST|all" >&2; exit 2; }
     if [ "$host" = all ]; then for h in $(hosts); do heal "$h"; done; else addr_of "$host" >/dev/null; heal "$host"; fi
@@ -80,9 +104,9 @@ case "$cmd" in
     ;;
   show)
     for h in $(hosts); do
-      rules=$(in_ns "$h" iptables -S $CHAIN 2>/dev/null | grep -c -- '-j DROP' || true)
-      echo "$h $(addr_of "$h") ${rules:-0} drop rules"
+      rules=$(in_ns "$h" iptables -S $CHAIN 2>/dev/null | grep -cE -- '-j (DROP|REJECT)' || true)
+      echo "$h $(addr_of "$h") ${rules:-0} rules"
     done
     ;;
-  *) echo "usage: partition.sh cut|heal|show ..." >&2; exit 2 ;;
+  *) echo "usage: partition.sh cut|break-bus|heal|show ..." >&2; exit 2 ;;
 esac

@@ -114,13 +114,15 @@ final class AuthHandshake {
                 // connection reads here or addressed to it (see Forwarder#onDecision).
                 return fence(reg)
                     .compose(v -> deps.limiter().usage(req.tokenHash()).otherwise(Usage.NONE))
-                    .compose(usage -> openHistory(req).map(start -> new Result(token, req.role(), reg, usage, start)));
+                    .compose(usage -> openHistory(req, token).map(start -> new Result(token, req.role(), reg, usage, start)));
               });
         });
   }
 
-  private Future<ReplayStart> openHistory(Request req) {
-    if (!deps.config().history().enabled()) return Future.succeededFuture(null);
+  private Future<ReplayStart> openHistory(Request req, TokenRecord token) {
+    if (!deps.config().history().enabled() || !deps.config().limits().with(token.overrides()).keepsHistory()) {
+      return Future.succeededFuture(null);
+    }
     return deps.history().open(req.tokenHash(), req.role(), req.caps().resume(), req.caps().lastId())
         .recover(e -> fail(ErrorCode.SERVICE_UNAVAILABLE, "the relay cannot read the message history right now; retry shortly"));
   }

@@ -69,7 +69,7 @@ final class Forwarder {
     this.peerChanged = peerChanged;
     this.caps = caps;
     this.unconfirmed = unconfirmed;
-    this.history = deps.config().history().enabled()
+    this.history = deps.config().history().enabled() && limits.keepsHistory()
         ? new HistoryBounds(limits.historyMessages(), limits.historyBytes(), deps.config().history().ttlMs()) : null;
   }
 

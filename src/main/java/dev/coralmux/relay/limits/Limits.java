@@ -21,6 +21,11 @@ public record Limits(long maxMessageBytes, int phonePerMin, int phoneBurst, int 
   public static final Limits PROTOCOL_DEFAULTS = new Limits(5L * 1024 * 1024, 30, 0, 120, 0, 6_000, 1_000,
       500L * 1024 * 1024, 10L * 1024 * 1024 * 1024, 1_000, 8L * 1024 * 1024);
 
+  /** A token whose history bounds are 0 keeps nothing: its messages are forwarded as in v1 only. */
+  public boolean keepsHistory() {
+    return historyMessages > 0 && historyBytes > 0;
+  }
+
   public int perMinute(RateClass c) {
     return switch (c) {
       case PHONE -> phonePerMin;

@@ -157,6 +157,22 @@ class ReliableDeliveryTest {
         agent.expectError("PEER_OFFLINE");
       }
     }
+    // Per token: history bounds of 0 keep nothing of that token's messages (v1 only, as above).
+    try (TestRelay relay = TestRelay.start()) {
+      String token = relay.createToken(new JsonObject().put("limits", new JsonObject().put("history_messages", 0)));
+      try (WsClient agent = WsClient.connect(relay.wsUrl())) {
+        agent.send(Envelopes.authResume(token, "agent", null));
+        assertFalse(agent.expect("auth.ok").getJsonObject("payload").containsKey("resume"));
+        agent.send(Envelopes.of("chat.done", new JsonObject()));
+        agent.expectError("PEER_OFFLINE");
+      }
+      try (WsClient phone = WsClient.connect(relay.wsUrl())) {
+        phone.send(Envelopes.authResume(token, "phone", null));
+        assertFalse(phone.expect("auth.ok").getJsonObject("payload").containsKey("resume"));
+        phone.expectQuiet();
+      }
+      assertEquals(0, relay.health().getJsonObject("history").getLong("kept"), relay.health().encode());
+    }
   }
 
   @Test
