@@ -13,5 +13,5 @@ package dev.coralmux.relay.config;
  *     among its event loops); past it messages are refused with RATE_LIMITED, never queued
  */
 public record CrossNodeDelivery(long confirmTimeoutMs, int maxPerConnection, long maxBytes) {
-  public static final CrossNodeDelivery DEFAULTS = new CrossNodeDelivery(5_000, 256, 64L << 20);
+  public static final CrossNodeDelivery DEFAULTS = new CrossNodeDelivery(5_000, 1_024, 64L << 20);
 }
