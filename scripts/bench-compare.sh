@@ -23,7 +23,7 @@ run() { # label jar[@conf] round
   [[ "$2" == *@* ]] && conf=${2#*@}
   if [ -n "${CROSS_NODE:-}" ]; then
     local base=29080 dir=$(pwd)/$OUT/cluster
-    CLUSTER_DIR=$dir RELAY_CONFIG=$conf NODES=2 BASE_PORT=$base scripts/cluster-up.sh > "$OUT/$1-$3.log" 2>&1 \
+    RELAY_JAR=$(realpath "$jar") CLUSTER_DIR=$dir RELAY_CONFIG=$conf NODES=2 BASE_PORT=$base scripts/cluster-up.sh > "$OUT/$1-$3.log" 2>&1 \
       || { cat "$OUT/$1-$3.log"; exit 1; }
     trap "CLUSTER_DIR=$dir scripts/cluster-down.sh > /dev/null 2>&1" EXIT
     local C="taskset -c 1 java -jar target/coralmux-relay-bench.jar --relay http://127.0.0.1:$((base + 1))

@@ -14,14 +14,15 @@
 # RELAY_INVITE_SECRET in $CLUSTER_DIR/invite.secret),
 # BASE_PORT (default 18080: LB on it, nodes on +1..+3, Redis on +10, Hazelcast on +20..+22),
 # CLUSTER_DIR (default target/cluster), NODES (default 3), NETNS (default 0), NETNS_PREFIX,
-# NETNS_SUBNET (see scripts/lib/netns.sh), RELAY_JAVA_OPTS (default -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=10).
+# NETNS_SUBNET (see scripts/lib/netns.sh), RELAY_JAVA_OPTS (default -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=10),
+# RELAY_JAR (default target/coralmux-relay.jar).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 DIR=${CLUSTER_DIR:-$ROOT/target/cluster}
 BASE=${BASE_PORT:-18080}
 NODES=${NODES:-3}
-JAR=$ROOT/target/coralmux-relay.jar
+JAR=${RELAY_JAR:-$ROOT/target/coralmux-relay.jar}
 
 need() { command -v "$1" >/dev/null 2>&1 || { echo "cluster-up: $1 is not installed (apt-get install -y $2)" >&2; exit 1; }; }
 need redis-server redis-server
