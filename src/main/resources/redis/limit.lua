@@ -5,12 +5,17 @@
 --       when kept: 4 history meta (hash), 5 history stream, 6 ids (hash), 7 the token's presence (hash)
 -- ARGV: 1 per_min, 2 burst, 3 now_ms, 4 bytes, 5 daily_quota, 6 monthly_quota, 7 ms_to_day_end,
 --       8 ms_to_month_end; when kept: 9 message id, 10 frame, 11 sender ref, 12 wants ack (1/0),
---       13 max messages, 14 max bytes, 15 ttl ms, 16 sender role, 17 sender epoch
+--       13 max messages, 14 max bytes, 15 ttl ms, 16 sender role, 17 sender epoch, 18 floor: the highest
+--       number the sender connection knows its messages were given (0: none)
 -- Returns {code, retry_after_ms}: 0 allowed, 1 rate limited, 2 daily quota, 3 monthly quota, 4 fenced
 -- (the sender is no longer its role's registered connection: replaced while its node could not hear
 -- of it — a partition, a long pause — so it must not be heard, nor numbered into the history); an allowed
 -- kept message {0, 0, seq, duplicate (1/0), delivered (1/0), trimmed before delivery}. Sequence numbers
--- grow by one; a history that expired restarts at now_ms * 1000.
+-- grow by one; a history that expired restarts at now_ms * 1000; and a number is always above the floor.
+-- The floor matters after a Sentinel failover that lost the newest writes: the promoted replica's
+-- counter is behind what the old master gave (and readers already got); without it numbering would
+-- restart below them. Each number skipped that way is noted in the meta hash ('g:<seq>' = how many
+-- were skipped just before seq) so history_open.lua still counts what a reader will be replayed.
 local per_min = tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])
 local now = tonumber(ARGV[3])
@@ -62,6 +67,11 @@ if not keep then return {0, 0} end
 local last = tonumber(redis.call('HGET', KEYS[4], 'seq') or '0')
 local seq = now * 1000
 if last > 0 then seq = last + 1 end
+local floor = tonumber(ARGV[18] or '0') or 0
+if floor >= seq then
+  if last > 0 then redis.call('HSET', KEYS[4], 'g:' .. string.format('%.0f', floor + 1), string.format('%.0f', floor + 1 - seq)) end
+  seq = floor + 1
+end
 local sid = string.format('%.0f', seq)
 redis.call('XADD', KEYS[5], sid .. '-1', 'i', ARGV[9], 'f', ARGV[10], 's', ARGV[11], 'a', ARGV[12], 't', ARGV[3])
 redis.call('HSET', KEYS[6], ARGV[9], sid)

@@ -90,7 +90,7 @@ public final class RedisLimiter implements Limiter {
             limits.monthlyBytes(), UtcPeriods.millisToDayEnd(now), UtcPeriods.millisToMonthEnd(now),
             keep.messageId(), keep.frame(), RedisHistory.senderField(keep.sender(), keep.wantsAck()),
             keep.wantsAck() ? 1 : 0, keep.bounds().maxMessages(), keep.bounds().maxBytes(), keep.bounds().ttlMs(),
-            keep.reader().peer().wire(), keep.sender().epoch())
+            keep.reader().peer().wire(), keep.sender().epoch(), keep.floor())
         .map(resp -> {
           Decision d = decode(resp);
           if (!d.allowed()) return d;

@@ -86,7 +86,7 @@ final class Forwarder {
       Future<ConnRef> target = routeInOrder();
       // A key is never kept: a stale one must not be replayed (RELIABLE-DELIVERY).
       Keep keep = history == null || f.type().equals(MessageTypes.KEY_EXCHANGE) ? null
-          : new Keep(role.peer(), f.id(), f.frame(), self, caps.acks(), history);
+          : new Keep(role.peer(), f.id(), f.frame(), self, caps.acks(), history, lastSeq); // numbered above lastSeq
       Future<Decision> decision = target.compose(t -> {
         if (t != null || (keep != null && caps.resume())) return deps.limiter().check(tokenHash, rate, limits, m.size(), keep);
         // No peer anywhere: the frame still counts toward the rate limit, and costs no quota.

@@ -7,7 +7,9 @@ import dev.coralmux.relay.protocol.Role;
 import dev.coralmux.relay.routing.ConnRef;
 import dev.coralmux.relay.routing.EdgeMessage;
 import io.vertx.core.Vertx;
+import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A reader connection's place in its history. Kept messages (those with a sequence number) reach the
@@ -15,10 +17,17 @@ import java.util.List;
  * replayed on auth, or read back to fill a gap — a copy lost with a dead node or sent to the reader's
  * replaced connection, or one left out while the socket was full. The history is the source; a
  * direct delivery is only the fast path. Confined to the connection's event loop.
+ *
+ * <p>A number it already wrote is a repeat — unless it comes with another message: then the
+ * history's numbering restarted below what this reader got (a Redis failover that lost the old
+ * master's newest writes, docs/cluster.md) and the message is new. The last {@value #RECENT}
+ * messages written are remembered to tell the two apart.
  */
 final class InOrderDelivery {
   private static final int PAGE = 64;
   private static final long RETRY_MS = 1_000;
+  /** Kept messages remembered after they were written, to tell a renumbered message from a repeat. */
+  static final int RECENT = 64;
 
   private final History history;
   private final String tokenHash;
@@ -31,6 +40,15 @@ final class InOrderDelivery {
   private long written;
   /** The newest sequence number known to be kept for this reader. */
   private long known;
+  /**
+   * The last {@value #RECENT} kept messages handed to the socket, each as its number's low 32 bits
+   * and its id's hash in one long (oldest overwritten first); made on the first one, so a connection
+   * that never got any pays nothing.
+   */
+  private long[] recent;
+  private int recentCount;
+  /** Renumbered messages that found the socket full: they cannot be read back (their numbers are behind). */
+  private ArrayDeque<EdgeMessage.Deliver> renumbered;
   private boolean started;
   private boolean reading;
   private boolean closed;
@@ -72,13 +90,18 @@ final class InOrderDelivery {
       return;
     }
     if (d.seq() <= written) {
-      metrics.repeatSkipped();
+      if (renumbered(d)) {
+        metrics.historyRenumbered();
+        deliverRenumbered(d);
+      } else {
+        metrics.repeatSkipped();
+      }
       return;
     }
-    if (!reading && d.seq() == written + 1 && outbox.hasRoomFor(d.frame().length)) {
+    if (!reading && renumbered == null && d.seq() == written + 1 && outbox.hasRoomFor(d.frame().length)) {
       written = d.seq();
       learn(written);
-      outbox.deliver(d);
+      hand(d);
       return;
     }
     learn(d.seq());
@@ -98,7 +121,7 @@ final class InOrderDelivery {
 
   /** A write completed: room again for what waits. */
   void onWritten() {
-    if (started && written < known) pump();
+    if (started && (written < known || renumbered != null)) pump();
   }
 
   /** The connection closed: nothing more is read, and its cursor is written now. */
@@ -108,7 +131,7 @@ final class InOrderDelivery {
   }
 
   private void pump() {
-    if (reading || closed || written >= known || !outbox.hasRoomFor(1)) return;
+    if (closed || !flushRenumbered() || reading || written >= known || !outbox.hasRoomFor(1)) return;
     reading = true;
     // Everything up to here was kept before this read starts, so it is in the answer or gone for
     // good; a number learned while the read is on its way may not be in it yet.
@@ -120,6 +143,7 @@ final class InOrderDelivery {
         vertx.setTimer(RETRY_MS, t -> pump());
         return;
       }
+      if (!flushRenumbered()) return; // they came first; onWritten reads again
       List<Entry> page = ar.result();
       if (page.isEmpty()) { // the rest was trimmed (counted when trimmed) or has expired
         written = Math.max(written, keptBeforeRead);
@@ -132,10 +156,59 @@ final class InOrderDelivery {
         written = e.seq();
         learn(written);
         metrics.historyReplayed();
-        outbox.deliver(new EdgeMessage.Deliver(self, e.sender(), e.messageId(), e.frame(), 0, e.seq(),
+        hand(new EdgeMessage.Deliver(self, e.sender(), e.messageId(), e.frame(), 0, e.seq(),
             e.wantsAck() && e.sender() != null));
       }
       pump();
     });
+  }
+
+  /** Writes a kept message and remembers it. */
+  private void hand(EdgeMessage.Deliver d) {
+    if (recent == null) recent = new long[RECENT];
+    recent[recentCount++ % RECENT] = ((long) (int) d.seq() << 32) | (Objects.hashCode(d.messageId()) & 0xffffffffL);
+    if (recentCount == 2 * RECENT) recentCount = RECENT; // stays full, never overflows
+    outbox.deliver(d);
+  }
+
+  /**
+   * A number at or below {@link #written} that this connection wrote lately with another message,
+   * while this message was not written lately (nor waits): the numbering restarted, it is new. A
+   * number not remembered is taken for a repeat, as before (a hash collision too: 1 in 2^32).
+   */
+  private boolean renumbered(EdgeMessage.Deliver d) {
+    if (recent == null) return false;
+    int id = Objects.hashCode(d.messageId());
+    boolean numberWritten = false;
+    for (int i = Math.min(recentCount, RECENT) - 1; i >= 0; i--) {
+      if ((int) recent[i] == id) return false;
+      if ((int) (recent[i] >>> 32) == (int) d.seq()) numberWritten = true;
+    }
+    if (renumbered != null) {
+      for (EdgeMessage.Deliver w : renumbered) if (Objects.equals(w.messageId(), d.messageId())) return false;
+    }
+    return numberWritten;
+  }
+
+  /** Written now, in arrival order: a read on its way brings only numbers above {@link #written}, which come later. */
+  private void deliverRenumbered(EdgeMessage.Deliver d) {
+    if (renumbered == null && outbox.hasRoomFor(d.frame().length)) {
+      hand(d);
+      return;
+    }
+    if (renumbered == null) renumbered = new ArrayDeque<>(4);
+    renumbered.add(d); // few: each has a number written lately, and a repeat is not added
+  }
+
+  /** Writes the renumbered messages that wait, as the socket takes them; true when none is left. */
+  private boolean flushRenumbered() {
+    while (renumbered != null) {
+      EdgeMessage.Deliver d = renumbered.peek();
+      if (!outbox.hasRoomFor(d.frame().length)) return false;
+      renumbered.poll();
+      if (renumbered.isEmpty()) renumbered = null;
+      hand(d);
+    }
+    return true;
   }
 }

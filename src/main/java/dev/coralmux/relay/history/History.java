@@ -11,7 +11,8 @@ import java.util.List;
  *
  * <p>Sequence numbers grow by one per kept message; a history that expired entirely starts again
  * from the current time in microseconds, so numbers never go back and a reader still holding an
- * old number sees a gap, not a repeat.
+ * old number sees a gap, not a repeat. A number is also above its sender's {@link Keep#floor}: a
+ * Redis counter that fell behind after a failover skips ahead (the numbers skipped hold nothing).
  */
 public interface History {
 

@@ -50,6 +50,7 @@ public final class RelayMetrics {
   private final LongAdder replayed = new LongAdder();
   private final LongAdder duplicatesSuppressed = new LongAdder();
   private final LongAdder repeatsSkipped = new LongAdder();
+  private final LongAdder renumbered = new LongAdder();
   private final LongAdder ipLimitsLocal = new LongAdder();
   private final LongAdder logLinesDropped = new LongAdder();
 
@@ -104,6 +105,8 @@ public final class RelayMetrics {
         .description("Messages resent with an id already kept: acknowledged, not forwarded again").register(registry);
     FunctionCounter.builder("coralmux_history_repeats_skipped", repeatsSkipped, LongAdder::sum)
         .description("Deliveries a reader already had (a replayed or re-routed copy), not written twice").register(registry);
+    FunctionCounter.builder("coralmux_history_renumbered", renumbered, LongAdder::sum)
+        .description("New messages numbered below what their reader had (the numbering restarted), written").register(registry);
     forwardLatency = Timer.builder("coralmux_forward_latency")
         .description("From a frame's arrival to its write to the peer (same-node forwards)")
         .publishPercentileHistogram().register(registry);
@@ -201,6 +204,10 @@ public final class RelayMetrics {
 
   public void repeatSkipped() {
     repeatsSkipped.increment();
+  }
+
+  public void historyRenumbered() {
+    renumbered.increment();
   }
 
   /** Messages and bytes kept on this node (standalone history), as gauges. */
@@ -334,6 +341,6 @@ public final class RelayMetrics {
         .put("admin_log_lines_dropped", logLinesDropped.sum())
         .put("history", new JsonObject().put("kept", historyKept.sum()).put("stored_offline", storedOffline.sum())
             .put("replayed", replayed.sum()).put("duplicates_suppressed", duplicatesSuppressed.sum())
-            .put("repeats_skipped", repeatsSkipped.sum()));
+            .put("repeats_skipped", repeatsSkipped.sum()).put("renumbered", renumbered.sum()));
   }
 }

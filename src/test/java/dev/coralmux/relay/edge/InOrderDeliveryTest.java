@@ -38,7 +38,11 @@ class InOrderDeliveryTest {
     final List<Runnable> pending = new ArrayList<>();
 
     void keep(long seq) {
-      kept.put(seq, new Entry(seq, "m" + seq, ("{" + seq + "}").getBytes(), null, false, 0));
+      keep(seq, "m" + seq);
+    }
+
+    void keep(long seq, String id) {
+      kept.put(seq, new Entry(seq, id, ("{" + id + "}").getBytes(), null, false, 0));
     }
 
     /** Answers the oldest read. */
@@ -69,23 +73,30 @@ class InOrderDeliveryTest {
     public void forget(String tokenHash) {}
   }
 
-  /** A socket with room for everything, recording what was written. */
+  /** A socket with room for everything (unless told otherwise), recording what was written. */
   static final class Written implements InOrderDelivery.Socket {
     final List<Long> seqs = new ArrayList<>();
+    final List<String> ids = new ArrayList<>();
+    boolean full;
 
     @Override
     public boolean hasRoomFor(long size) {
-      return true;
+      return !full;
     }
 
     @Override
     public void deliver(EdgeMessage.Deliver d) {
       seqs.add(d.seq());
+      ids.add(d.messageId());
     }
   }
 
   private EdgeMessage.Deliver deliver(long seq) {
-    return new EdgeMessage.Deliver(self, sender, "m" + seq, ("{" + seq + "}").getBytes(), 1, seq, false);
+    return deliver(seq, "m" + seq);
+  }
+
+  private EdgeMessage.Deliver deliver(long seq, String id) {
+    return new EdgeMessage.Deliver(self, sender, id, ("{" + id + "}").getBytes(), 1, seq, false);
   }
 
   @Test
@@ -128,5 +139,82 @@ class InOrderDeliveryTest {
     d.onSync(7); // no copy of 6 or 7 ever reached this connection
     h.answer();
     assertEquals(List.of(6L, 7L), out.seqs);
+  }
+
+  /**
+   * After a Redis failover that lost the old master's newest writes, the history numbers new
+   * messages again from where the promoted replica was: below what this reader has written. They
+   * come with other ids than the messages written under those numbers, so they are new: written,
+   * once, in arrival order. A copy of either kind seen again is still a repeat.
+   */
+  @Test
+  void aNumberingThatRestartedBelowWhatWasWrittenIsNotTakenForRepeats() {
+    SlowHistory h = new SlowHistory();
+    Written out = new Written();
+    RelayMetrics metrics = new RelayMetrics();
+    InOrderDelivery d = new InOrderDelivery(h, "t", Role.AGENT, self, out, metrics, vertx);
+    d.start(10, 10);
+    for (long s = 11; s <= 14; s++) d.onDeliver(deliver(s, "old" + s)); // numbered by the old master
+    for (long s = 12; s <= 15; s++) d.onDeliver(deliver(s, "new" + s)); // the new master's counter was at 11
+    d.onDeliver(deliver(13, "new13")); // a repeat of a renumbered message
+    d.onDeliver(deliver(13, "old13")); // and of one numbered before
+    d.onDeliver(deliver(16, "new16"));
+    assertEquals(List.of("old11", "old12", "old13", "old14", "new12", "new13", "new14", "new15", "new16"), out.ids);
+    assertEquals(3, metrics.toJson().getJsonObject("history").getLong("renumbered"));
+    assertEquals(2, metrics.toJson().getJsonObject("history").getLong("repeats_skipped"));
+  }
+
+  @Test
+  void aRenumberedMessageThatFindsTheSocketFullWaitsAndGoesBeforeAnythingNewer() {
+    SlowHistory h = new SlowHistory();
+    Written out = new Written();
+    InOrderDelivery d = new InOrderDelivery(h, "t", Role.AGENT, self, out, new RelayMetrics(), vertx);
+    d.start(10, 10);
+    d.onDeliver(deliver(11, "old11"));
+    d.onDeliver(deliver(12, "old12"));
+    h.keep(11, "new11"); // the new master's history
+    h.keep(12, "new12");
+    h.keep(13, "new13");
+    out.full = true;
+    d.onDeliver(deliver(11, "new11")); // cannot be read back later (its number is behind): it waits
+    d.onDeliver(deliver(12, "new12"));
+    d.onDeliver(deliver(12, "new12")); // a repeat of one that waits
+    d.onDeliver(deliver(13, "new13")); // the next number, but not before those
+    out.full = false;
+    d.onWritten();
+    h.answer(); // the read for 13
+    assertEquals(List.of("old11", "old12", "new11", "new12", "new13"), out.ids);
+  }
+
+  @Test
+  void gapFillingAfterARenumberingWritesNothingTwice() {
+    SlowHistory h = new SlowHistory();
+    Written out = new Written();
+    InOrderDelivery d = new InOrderDelivery(h, "t", Role.AGENT, self, out, new RelayMetrics(), vertx);
+    d.start(10, 10);
+    d.onDeliver(deliver(11, "old11"));
+    d.onDeliver(deliver(12, "old12"));
+    for (long s = 11; s <= 15; s++) h.keep(s, "new" + s);
+    d.onDeliver(deliver(11, "new11"));
+    d.onDeliver(deliver(12, "new12"));
+    d.onDeliver(deliver(15, "new15")); // 13 and 14 went elsewhere: read back after 12
+    d.onDeliver(deliver(11, "new11")); // while the read is on its way: a repeat
+    h.answer();
+    d.onDeliver(deliver(14, "new14")); // the re-routed copy, late: a repeat
+    assertEquals(List.of("old11", "old12", "new11", "new12", "new13", "new14", "new15"), out.ids);
+  }
+
+  @Test
+  void aNumberNotRememberedIsStillARepeat() {
+    SlowHistory h = new SlowHistory();
+    Written out = new Written();
+    InOrderDelivery d = new InOrderDelivery(h, "t", Role.AGENT, self, out, new RelayMetrics(), vertx);
+    d.start(10, 10);
+    d.onDeliver(deliver(9, "other")); // before this connection started: nothing to compare with
+    for (long s = 11; s <= 11 + InOrderDelivery.RECENT; s++) d.onDeliver(deliver(s));
+    d.onDeliver(deliver(11, "other")); // written too long ago to be remembered
+    d.onDeliver(deliver(12 + InOrderDelivery.RECENT, "next"));
+    assertEquals(InOrderDelivery.RECENT + 2, out.ids.size());
+    assertEquals("next", out.ids.get(out.ids.size() - 1));
   }
 }
