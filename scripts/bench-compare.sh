@@ -8,6 +8,8 @@
 #   CROSS_NODE=1 scripts/bench-compare.sh …   # a 2-node cluster + Redis: phones on node 1, agents on node 2
 #   OPTS_g1="-XX:+UseG1GC" scripts/bench-compare.sh g1=target/coralmux-relay.jar …   # JVM flags per label
 #   (else RELAY_JAVA_OPTS for all); LATENCY_S (default 10) is how long each latency step runs
+#   SCENARIOS="throughput latency churn" (default: throughput latency; churn = 50 loops of connect,
+#   auth, close and wait for the relay to close the connection, 10 s; standalone only)
 # Each jar takes ~40 s per round on a 2-core machine (cross-node: ~70 s).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,8 +37,14 @@ run() { # label jar[@conf] round
   fi
   local opts="OPTS_$1"
   RELAY_JAVA_OPTS="${!opts:-${RELAY_JAVA_OPTS:-}}" start_relay "$jar" "$conf" "$OUT/$1-$3.log"
-  $B --out "$OUT/$1.json" throughput --pairs 100 --inflight 10 --size 1024 --duration 10
-  $B --out "$OUT/$1.json" latency --pairs 1000 --size 1024 --rates 2000,10000 --duration "${LATENCY_S:-10}"
+  for s in ${SCENARIOS:-throughput latency}; do
+    case "$s" in
+      throughput) $B --out "$OUT/$1.json" throughput --pairs 100 --inflight 10 --size 1024 --duration 10 ;;
+      latency) $B --out "$OUT/$1.json" latency --pairs 1000 --size 1024 --rates 2000,10000 --duration "${LATENCY_S:-10}" ;;
+      churn) $B --out "$OUT/$1.json" churn --concurrency 50 --duration 10 ;;
+      *) echo "unknown scenario $s"; exit 2 ;;
+    esac
+  done
   stop_relay
 }
 for r in $(seq 1 "$ROUNDS"); do
@@ -51,8 +59,9 @@ print("|---|---|---|---|---|---|---|---|")
 for label in labels:
     groups = {}
     for r in json.load(open(f"{out}/{label}.json")):
-        groups.setdefault((r["scenario"], r["offered_per_s"]), []).append(r)
+        groups.setdefault((r["scenario"], r.get("offered_per_s", 0)), []).append(r)
     for (scenario, offered), rs in sorted(groups.items()):
-        med = lambda k: round(statistics.median(x[k] for x in rs))
+        # churn reports per_s (connections a second) where the others report delivered_per_s
+        med = lambda k: round(statistics.median(x.get(k, x.get("per_s", 0) if k == "delivered_per_s" else 0) for x in rs))
         print(f"| {label} | {scenario} | {offered:.0f} | {med('delivered_per_s')} | {med('p50_us')} | {med('p99_us')} | {med('p999_us')} | {len(rs)} |")
 PY

@@ -102,7 +102,7 @@ public final class ConnectionBench implements AutoCloseable {
       return;
     }
     long t0 = System.nanoTime();
-    authed(idx, token, "phone").compose(ws -> ws.close()).onComplete(ar -> {
+    authed(idx, token, "phone").compose(this::closeAndWait).onComplete(ar -> {
       if (ar.succeeded()) {
         completed.increment();
         latency.recordValue(Math.max(1, (System.nanoTime() - t0) / 1000));
@@ -111,6 +111,15 @@ public final class ConnectionBench implements AutoCloseable {
       }
       churnLoop(idx, token, end, completed, failed, latency, done);
     });
+  }
+
+  /** Sends the close frame and waits until the relay has closed the connection (bounded). */
+  private Future<Void> closeAndWait(WebSocket ws) {
+    Promise<Void> gone = Promise.promise();
+    ws.closeHandler(v -> gone.tryComplete());
+    ws.close();
+    long timer = vertx.setTimer(5_000, t -> gone.tryFail("the relay did not close the connection within 5 s"));
+    return gone.future().onComplete(ar -> vertx.cancelTimer(timer));
   }
 
   @Override

@@ -29,6 +29,7 @@ import dev.coralmux.relay.limits.WindowLimiter;
 import dev.coralmux.relay.logging.LogFeed;
 import dev.coralmux.relay.http.HttpApi;
 import dev.coralmux.relay.invite.InviteKeys;
+import dev.coralmux.relay.logging.AsyncConsoleHandler;
 import dev.coralmux.relay.logging.RedactingFormatter;
 import dev.coralmux.relay.invite.LocalInviteStore;
 import dev.coralmux.relay.limits.LocalLimiter;
@@ -73,6 +74,7 @@ public final class RelayServer {
       System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
     }
     RedactingFormatter.install(); // no whole token in any log line, whoever wrote it
+    AsyncConsoleHandler.install(); // an event loop never waits for the console
   }
 
   private static final Logger LOG = Logger.getLogger(RelayServer.class.getName());
