@@ -15,7 +15,7 @@
 # BASE_PORT (default 18080: LB on it, nodes on +1..+3, Redis on +10, Hazelcast on +20..+22),
 # CLUSTER_DIR (default target/cluster), NODES (default 3), NETNS (default 0), NETNS_PREFIX,
 # NETNS_SUBNET (see scripts/lib/netns.sh), RELAY_JAVA_OPTS (default -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=10),
-# RELAY_JAR (default target/coralmux-relay.jar).
+# RELAY_JAR (default target/coralmux-relay.jar), RELAY_CONFIG (default conf/relay.json: every node's config).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -91,8 +91,9 @@ fi
 
 members=""
 for i in $(seq 1 "$NODES"); do members="${members:+$members,}$(node_addr "$i"):$(hz_port "$i")"; done
-# The relay's own defaults, but for the load balancer it must trust (netns mode only).
-sed "s|\"trusted_proxies\": \[\]|\"trusted_proxies\": $TRUSTED_PROXIES|" "$ROOT/conf/relay.json" > "$DIR/relay.json"
+# The relay's own defaults (or RELAY_CONFIG's), but for the load balancer it must trust (netns mode only).
+RELAY_CONF_SOURCE=${RELAY_CONFIG:-$ROOT/conf/relay.json}
+sed "s|\"trusted_proxies\": \[\]|\"trusted_proxies\": $TRUSTED_PROXIES|" "$RELAY_CONF_SOURCE" > "$DIR/relay.json"
 
 on redis redis-server --port "$REDIS_PORT" --bind "$REDIS_ADDR" --save "" --appendonly no --daemonize no "${REDIS_ARGS[@]}" \
   > "$DIR/redis.log" 2>&1 &
