@@ -142,21 +142,20 @@ final class Forwarder {
       refuse(f.id(), Refusals.NO_PEER, rate);
       return;
     }
-    EdgeMessage.Deliver out = new EdgeMessage.Deliver(to, self, f.id(), f.frame(), receivedAt, d.seq(), caps.acks());
-    if (out.kept() && unconfirmed.needsConfirmation(to)) {
-      out = out.withConfirmSeq(unconfirmed.addKept(to, f.id(), d.seq(), System.currentTimeMillis()));
-    } else if (unconfirmed.needsConfirmation(to)) {
-      long n = unconfirmed.add(to, f.id(), f.frame().length, System.currentTimeMillis());
-      if (n == 0) { // too much on its way to other nodes already: refused now, never queued
+    long confirmSeq = 0; // same node: the local event bus loses nothing
+    if (unconfirmed.needsConfirmation(to)) {
+      long now = System.currentTimeMillis();
+      confirmSeq = d.seq() > 0 ? unconfirmed.addKept(to, f.id(), d.seq(), now)
+          : unconfirmed.add(to, f.id(), f.frame().length, now);
+      if (confirmSeq == 0) { // too much on its way to other nodes already: refused now, never queued
         deps.limiter().refund(tokenHash, f.frame().length);
         metrics.undelivered(DropReason.CROSS_NODE_BACKLOG);
         reply.accept(RelayMessages.error(ErrorCode.RATE_LIMITED,
             "too many of your messages are still on their way to your peer's relay node; retry shortly", f.id(), 500));
         return;
       }
-      out = out.withConfirmSeq(n);
     }
-    bus.accept(out);
+    bus.accept(new EdgeMessage.Deliver(to, self, f.id(), f.frame(), receivedAt, d.seq(), caps.acks(), confirmSeq));
   }
 
   /**

@@ -44,10 +44,6 @@ public sealed interface EdgeMessage {
       this(target, sender, messageId, frame, receivedAtNanos, 0, false);
     }
 
-    public Deliver withConfirmSeq(long n) {
-      return new Deliver(target, sender, messageId, frame, receivedAtNanos, seq, wantsAck, n);
-    }
-
     public boolean kept() {
       return seq > 0;
     }

@@ -125,6 +125,6 @@ class CrossNodeConfirmationTest {
   }
 
   private static EdgeMessage.Deliver deliver(ConnRef sender, long n) {
-    return new EdgeMessage.Deliver(PHONE, sender, "m" + n, "{}".getBytes(StandardCharsets.UTF_8), 0).withConfirmSeq(n);
+    return new EdgeMessage.Deliver(PHONE, sender, "m" + n, "{}".getBytes(StandardCharsets.UTF_8), 0, 0, false, n);
   }
 }

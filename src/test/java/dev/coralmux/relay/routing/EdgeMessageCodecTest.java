@@ -39,7 +39,7 @@ class EdgeMessageCodecTest {
     assertEquals(new EdgeMessage.PeerOffline(b, a), roundTrip(new EdgeMessage.PeerOffline(b, a)));
     assertEquals(new EdgeMessage.Close(a, (short) 4409, "replaced"), roundTrip(new EdgeMessage.Close(a, (short) 4409, "replaced")));
     EdgeMessage.Deliver numbered = (EdgeMessage.Deliver) roundTrip(
-        new EdgeMessage.Deliver(a, b, "m-3", frame, 1L, 42L, true).withConfirmSeq(7));
+        new EdgeMessage.Deliver(a, b, "m-3", frame, 1L, 42L, true, 7));
     assertEquals(7, numbered.confirmSeq());
     assertEquals(42, numbered.seq());
     assertArrayEquals(frame, numbered.frame());
