@@ -15,7 +15,7 @@ WORKDIR /app
 USER 10001
 # The relay reads conf/relay.json and conf/cluster.json relative to the working directory.
 ENV RELAY_DATA_DIR=/data \
-    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -XX:+UseG1GC -XX:MaxGCPauseMillis=10"
+    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -XX:+UseG1GC -XX:MaxGCPauseMillis=5 -XX:+UnlockExperimentalVMOptions -XX:G1NewSizePercent=2 -XX:G1MaxNewSizePercent=10"
 # 8080: WebSocket + HTTP API; 5701: Hazelcast (cluster mode).
 EXPOSE 8080 5701
 # Tokens, usage, the admin key and the invite secret live here: keep it on a volume

@@ -5,14 +5,14 @@
 # interleaved over ROUNDS (default 2). Prints connections a second and the relay's CPU per connection
 # during that run only (utime + stime from /proc: what an auth costs, whatever the wall clock does).
 #   scripts/bench-churn.sh before=OLD.jar after=target/coralmux-relay.jar
-#   RELAY_JAVA_OPTS="..." (default: the shipped -XX:+UseG1GC -XX:MaxGCPauseMillis=10)
+#   RELAY_JAVA_OPTS="..." (default: the shipped -XX:+UseG1GC -XX:MaxGCPauseMillis=5 -XX:+UnlockExperimentalVMOptions -XX:G1NewSizePercent=2 -XX:G1MaxNewSizePercent=10)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 1 ] || { echo "usage: $0 label=relay.jar [...]"; exit 2; }
 [ -f target/coralmux-relay-bench.jar ] || mvn -q -B package -DskipTests
 export RELAY_ADMIN_KEY=bench-admin-key-not-for-production
 OUT=target/bench-churn; mkdir -p "$OUT"
-RELAY_JAVA_OPTS=${RELAY_JAVA_OPTS:--XX:+UseG1GC -XX:MaxGCPauseMillis=10}
+RELAY_JAVA_OPTS=${RELAY_JAVA_OPTS:--XX:+UseG1GC -XX:MaxGCPauseMillis=5 -XX:+UnlockExperimentalVMOptions -XX:G1NewSizePercent=2 -XX:G1MaxNewSizePercent=10}
 . scripts/lib/pinned-relay.sh
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 churn() { # one 10 s run against the relay with pid $1: "N/s  C µs CPU/connection"

@@ -14,7 +14,7 @@
 # RELAY_INVITE_SECRET in $CLUSTER_DIR/invite.secret),
 # BASE_PORT (default 18080: LB on it, nodes on +1..+3, Redis on +10, Hazelcast on +20..+22),
 # CLUSTER_DIR (default target/cluster), NODES (default 3), NETNS (default 0), NETNS_PREFIX,
-# NETNS_SUBNET (see scripts/lib/netns.sh), RELAY_JAVA_OPTS (default -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=10),
+# NETNS_SUBNET (see scripts/lib/netns.sh), RELAY_JAVA_OPTS (default -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=5 -XX:+UnlockExperimentalVMOptions -XX:G1NewSizePercent=2 -XX:G1MaxNewSizePercent=10),
 # RELAY_JAR (default target/coralmux-relay.jar), RELAY_CONFIG (default conf/relay.json: every node's config).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -104,7 +104,7 @@ for i in $(seq 1 "$NODES"); do
   RELAY_INVITE_SECRET=$RELAY_INVITE_SECRET RELAY_DATA_DIR=$DIR/node-$i RELAY_CLUSTER=true RELAY_CLUSTER_HOST=$(node_addr "$i") \
   RELAY_HAZELCAST_PORT=$(hz_port "$i") RELAY_HAZELCAST_MEMBERS=$members \
   RELAY_REDIS_URL=redis://$REDIS_ADDR:$REDIS_PORT \
-    on "node$i" java ${RELAY_JAVA_OPTS:--Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=10} -jar "$JAR" > "$DIR/node-$i.log" 2>&1 &
+    on "node$i" java ${RELAY_JAVA_OPTS:--Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=5 -XX:+UnlockExperimentalVMOptions -XX:G1NewSizePercent=2 -XX:G1MaxNewSizePercent=10} -jar "$JAR" > "$DIR/node-$i.log" 2>&1 &
   echo $! > "$DIR/pids/node-$i.pid"
 done
 

@@ -169,7 +169,8 @@ class DeploymentManifestsTest {
   /**
    * On 2 CPUs or less (a small pod) the JVM picks the serial collector unless told otherwise, and
    * its pauses set the latency tail (docs/BENCHMARKS.md, "JVM flags"): the image and the pod both
-   * choose G1 with a small pause goal.
+   * choose G1 with a small pause goal and a small young generation (so each pause is short), as do
+   * the scripts that start relays.
    */
   @Test
   void theImageAndThePodChooseTheLowPauseCollector() throws Exception {
@@ -177,9 +178,14 @@ class DeploymentManifestsTest {
     String pod = env.stream().filter(e -> "JAVA_TOOL_OPTIONS".equals(e.get("name"))).map(e -> (String) e.get("value"))
         .findFirst().orElse("");
     String docker = Files.readString(Path.of("Dockerfile"));
-    for (String flag : List.of("-XX:+UseG1GC", "-XX:MaxGCPauseMillis=10")) {
+    String run = Files.readString(Path.of("scripts", "run-relay.sh"));
+    String cluster = Files.readString(Path.of("scripts", "cluster-up.sh"));
+    for (String flag : List.of("-XX:+UseG1GC", "-XX:MaxGCPauseMillis=5", "-XX:+UnlockExperimentalVMOptions",
+        "-XX:G1NewSizePercent=2", "-XX:G1MaxNewSizePercent=10")) {
       assertTrue(pod.contains(flag), "the Deployment's JAVA_TOOL_OPTIONS lack " + flag + ": " + pod);
       assertTrue(docker.contains(flag), "the Dockerfile's JAVA_TOOL_OPTIONS lack " + flag);
+      assertTrue(run.contains(flag), "scripts/run-relay.sh lacks " + flag);
+      assertTrue(cluster.contains(flag), "scripts/cluster-up.sh lacks " + flag);
     }
   }
 
