@@ -26,6 +26,8 @@ class InOrderDeliveryTest {
   private final Vertx vertx = Vertx.vertx();
   private final ConnRef self = new ConnRef("edge", 1, 1);
   private final ConnRef sender = new ConnRef("edge", 2, 2);
+  private final SlowHistory h = new SlowHistory();
+  private final Written out = new Written();
 
   @AfterEach
   void close() {
@@ -101,8 +103,6 @@ class InOrderDeliveryTest {
 
   @Test
   void aMessageKeptWhileAReadIsOnItsWayIsNotSkipped() {
-    SlowHistory h = new SlowHistory();
-    Written out = new Written();
     InOrderDelivery d = new InOrderDelivery(h, "t", Role.AGENT, self, out, new RelayMetrics(), vertx);
     d.start(0, 100); // an empty history whose next number is 101; a read for the gap 1..100 starts
     h.keep(101);
@@ -114,10 +114,7 @@ class InOrderDeliveryTest {
 
   @Test
   void directDeliveriesGapsAndRepeatsComeOutOnceInOrder() {
-    SlowHistory h = new SlowHistory();
-    Written out = new Written();
-    InOrderDelivery d = new InOrderDelivery(h, "t", Role.AGENT, self, out, new RelayMetrics(), vertx);
-    d.start(10, 10);
+    InOrderDelivery d = startedAfter10(new RelayMetrics());
     for (long s = 11; s <= 15; s++) h.keep(s);
     d.onDeliver(deliver(11)); // the fast path
     d.onDeliver(deliver(13)); // 12 went elsewhere (a replaced connection): read it back
@@ -130,8 +127,6 @@ class InOrderDeliveryTest {
 
   @Test
   void aSyncFromANewSenderFetchesWhatItsOldConnectionSentElsewhere() {
-    SlowHistory h = new SlowHistory();
-    Written out = new Written();
     InOrderDelivery d = new InOrderDelivery(h, "t", Role.AGENT, self, out, new RelayMetrics(), vertx);
     d.start(5, 5);
     h.keep(6);
@@ -149,11 +144,8 @@ class InOrderDeliveryTest {
    */
   @Test
   void aNumberingThatRestartedBelowWhatWasWrittenIsNotTakenForRepeats() {
-    SlowHistory h = new SlowHistory();
-    Written out = new Written();
     RelayMetrics metrics = new RelayMetrics();
-    InOrderDelivery d = new InOrderDelivery(h, "t", Role.AGENT, self, out, metrics, vertx);
-    d.start(10, 10);
+    InOrderDelivery d = startedAfter10(metrics);
     for (long s = 11; s <= 14; s++) d.onDeliver(deliver(s, "old" + s)); // numbered by the old master
     for (long s = 12; s <= 15; s++) d.onDeliver(deliver(s, "new" + s)); // the new master's counter was at 11
     d.onDeliver(deliver(13, "new13")); // a repeat of a renumbered message
@@ -166,10 +158,7 @@ class InOrderDeliveryTest {
 
   @Test
   void aRenumberedMessageThatFindsTheSocketFullWaitsAndGoesBeforeAnythingNewer() {
-    SlowHistory h = new SlowHistory();
-    Written out = new Written();
-    InOrderDelivery d = new InOrderDelivery(h, "t", Role.AGENT, self, out, new RelayMetrics(), vertx);
-    d.start(10, 10);
+    InOrderDelivery d = startedAfter10(new RelayMetrics());
     d.onDeliver(deliver(11, "old11"));
     d.onDeliver(deliver(12, "old12"));
     h.keep(11, "new11"); // the new master's history
@@ -188,10 +177,7 @@ class InOrderDeliveryTest {
 
   @Test
   void gapFillingAfterARenumberingWritesNothingTwice() {
-    SlowHistory h = new SlowHistory();
-    Written out = new Written();
-    InOrderDelivery d = new InOrderDelivery(h, "t", Role.AGENT, self, out, new RelayMetrics(), vertx);
-    d.start(10, 10);
+    InOrderDelivery d = startedAfter10(new RelayMetrics());
     d.onDeliver(deliver(11, "old11"));
     d.onDeliver(deliver(12, "old12"));
     for (long s = 11; s <= 15; s++) h.keep(s, "new" + s);
@@ -206,15 +192,19 @@ class InOrderDeliveryTest {
 
   @Test
   void aNumberNotRememberedIsStillARepeat() {
-    SlowHistory h = new SlowHistory();
-    Written out = new Written();
-    InOrderDelivery d = new InOrderDelivery(h, "t", Role.AGENT, self, out, new RelayMetrics(), vertx);
-    d.start(10, 10);
+    InOrderDelivery d = startedAfter10(new RelayMetrics());
     d.onDeliver(deliver(9, "other")); // before this connection started: nothing to compare with
     for (long s = 11; s <= 11 + InOrderDelivery.RECENT; s++) d.onDeliver(deliver(s));
     d.onDeliver(deliver(11, "other")); // written too long ago to be remembered
     d.onDeliver(deliver(12 + InOrderDelivery.RECENT, "next"));
     assertEquals(InOrderDelivery.RECENT + 2, out.ids.size());
     assertEquals("next", out.ids.get(out.ids.size() - 1));
+  }
+
+  /** A reader that has everything up to 10, with a history that holds up to 10. */
+  private InOrderDelivery startedAfter10(RelayMetrics metrics) {
+    InOrderDelivery d = new InOrderDelivery(h, "t", Role.AGENT, self, out, metrics, vertx);
+    d.start(10, 10);
+    return d;
   }
 }
