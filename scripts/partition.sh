@@ -14,8 +14,8 @@
 #
 # Hosts: node1..nodeN, redis, lb, and clients (this machine, where tests and curl run).
 # --way both (default) drops both directions, in only what the host receives, out what it sends.
-# break-bus is not silent: every TCP connection the host opens to the others, except Hazelcast's
-# (port 5701), is reset (RST) until healed — what the event bus had on its way there is lost, as
+# break-bus is not silent: every TCP connection the host opens to the others' event-bus ports (not
+# Hazelcast's 5701, not the WebSocket port) is reset (RST) until healed — what the event bus had on its way there is lost, as
 # when a connection breaks, while every node stays a cluster member. Default --to: every other node.
 # Environment: CLUSTER_DIR (default target/cluster), as for cluster-up.sh.
 set -euo pipefail
@@ -39,6 +39,9 @@ addr_of() {
 }
 hosts() { ip netns list | awk '{print $1}' | sed -n "s/^$NETNS_PREFIX-//p"; }
 in_ns() { local h=$1; shift; ip netns exec "$(netns_name "$h")" "$@"; }
+# The TCP ports node $1 listens on besides its WebSocket/HTTP port (8080) and Hazelcast's (5701):
+# its event bus's (Vert.x picks it at random).
+bus_ports() { in_ns "$1" ss -Htln | awk '{ n = split($4, a, ":"); p = a[n]; if (p != 8080 && p != 5701) print p }' | sort -u; }
 
 heal() {
   in_ns "$1" iptables -D INPUT -j $CHAIN 2>/dev/null || true
@@ -92,8 +95,14 @@ case "$cmd" in
     in_ns "$host" iptables -N $CHAIN 2>/dev/null || true
     in_ns "$host" iptables -C OUTPUT -j $CHAIN 2>/dev/null || in_ns "$host" iptables -I OUTPUT -j $CHAIN
     for other in ${to//,/ }; do
-      in_ns "$host" iptables -A $CHAIN -d "$(addr_of "$other")" -p tcp ! --dport 5701 -m conntrack --ctdir ORIGINAL \
-        -j REJECT --reject-with tcp-reset
+      # By the other node's event-bus port (random, read from its listeners), not by connection
+      # direction: conntrack picks up a connection it did not see open with whichever packet it
+      # sees first as "original", which once reset a Hazelcast connection here.
+      ports=$(bus_ports "$other")
+      [ -n "$ports" ] || { echo "partition: no event-bus listener found on $other" >&2; exit 1; }
+      for p in $ports; do
+        in_ns "$host" iptables -A $CHAIN -d "$(addr_of "$other")" -p tcp --dport "$p" -j REJECT --reject-with tcp-reset
+      done
     done
     echo "partition: $host's event-bus connections to $to reset until healed"
     ;;

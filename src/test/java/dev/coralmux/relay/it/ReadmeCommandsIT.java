@@ -396,7 +396,11 @@ class ReadmeCommandsIT {
     handlers.put(CHAT_ONCE, c -> assertEquals("hello", runAndCheck(c).out().strip(), "the echo agent's reply"));
     handlers.put(LAN_RELAY, c -> {
       stopAll(); // the plain relay (same port) and its agent
-      String out = startRelay("lan", c);
+      startRelay("lan", c);
+      // The QR code follows the "listening" line; on a loaded machine it may not be written yet.
+      Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+          .until(() -> read(log("lan")).contains("as a QR code") && read(log("lan")).contains("█"));
+      String out = read(log("lan"));
       Matcher m = Pattern.compile("fingerprint ((?:[0-9A-F]{2}:){31}[0-9A-F]{2})").matcher(out);
       assertTrue(m.find(), "the fingerprint is printed: " + out);
       fingerprint = m.group(1);
