@@ -95,6 +95,8 @@ public final class RedisScripts {
     for (String k : keys) r.arg(k);
     for (Object a : args) {
       if (a instanceof byte[] bytes) r.arg(bytes); // a frame, byte for byte
+      else if (a instanceof Long n) r.arg(n.longValue()); // its digits straight to bytes, no String between
+      else if (a instanceof Integer n) r.arg(n.intValue());
       else r.arg(String.valueOf(a));
     }
     return r;
