@@ -358,14 +358,23 @@ class PartitionIT {
       List<String> inOrder = new ArrayList<>();
       for (String m : streamer.sent) if (deliveredIds.contains(id(m))) inOrder.add(m);
       assertEquals(inOrder, delivered, "what arrived arrived once, in order, byte for byte");
-      assertTrue(deliveredIds.contains(id(streamer.sent.get(streamer.sent.size() - 1))), "the pair works again after the heal");
       for (String code : refused.values()) assertEquals("PEER_OFFLINE", code);
       Tally tally = Tally.of(streamer.sent, deliveredIds, refused);
       System.out.println("[measured] cluster cut (v1): " + tally + "; told offline after delta " + sentWhenToldOffline[0]
           + ", healed after delta " + sentAtHeal + ", both told online after delta " + sentWhenOnline);
       assertEquals(0, tally.silent(), () -> "lost without a word to the agent: " + tally);
+      // Both ways work after the heal. A report or a copy that was late (a confirmation that came
+      // after confirm_timeout_ms) may still be on its way: skipped here, it was counted above or is
+      // a delta already reported.
       phone.send(Envelopes.chat("back"));
-      assertEquals("back", agent.expect("chat.send").getJsonObject("payload").getString("text"));
+      JsonObject back;
+      while (!(back = agent.next()).getString("type").equals("chat.send")) assertEquals("chat.error", back.getString("type"), back::encode);
+      assertEquals("back", back.getJsonObject("payload").getString("text"));
+      agent.send(Envelopes.stream("after the heal", 2 * TOTAL + 1));
+      JsonObject last;
+      while (!(last = phone.next()).getJsonObject("payload").getString("delta", "").equals("after the heal")) {
+        assertEquals("chat.stream", last.getString("type"), last::encode);
+      }
     }
   }
 
