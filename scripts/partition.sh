@@ -15,8 +15,9 @@
 # Hosts: node1..nodeN, redis, lb, and clients (this machine, where tests and curl run).
 # --way both (default) drops both directions, in only what the host receives, out what it sends.
 # break-bus is not silent: every TCP connection the host opens to the others' event-bus ports (not
-# Hazelcast's 5701, not the WebSocket port) is reset (RST) until healed — what the event bus had on its way there is lost, as
-# when a connection breaks, while every node stays a cluster member. Default --to: every other node.
+# Hazelcast's 5701, not the WebSocket port) is reset (RST) until healed — what the event bus had on
+# its way there is lost, as when a connection breaks, while every node stays a cluster member.
+# Default --to: every other node.
 # Environment: CLUSTER_DIR (default target/cluster), as for cluster-up.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
