@@ -3,8 +3,9 @@
 # each close waited for until the relay has closed the connection; 10 s per run, three runs on one
 # fresh relay (cold, then warm twice), relay pinned to core 0 and the generator to core 1, labels
 # interleaved over ROUNDS (default 2). Prints the start-up time ("listening after"), then per run the
-# connections a second and the relay's CPU per connection during that run only (utime + stime from /proc: what an auth costs, whatever the wall clock does),
-# and at least the share of it the JIT compiler threads took (a cold JVM compiles while it serves).
+# connections a second and the relay's CPU per connection during that run only (utime + stime from
+# /proc: what an auth costs, whatever the wall clock does), and at least the share of it the JIT
+# compiler threads took (a cold JVM compiles while it serves).
 #   scripts/bench-churn.sh before=OLD.jar after=target/coralmux-relay.jar
 #   RELAY_JAVA_OPTS="..." (default: the shipped -XX:+UseG1GC -XX:MaxGCPauseMillis=5 -XX:+UnlockExperimentalVMOptions -XX:G1NewSizePercent=2 -XX:G1MaxNewSizePercent=10)
 set -euo pipefail
