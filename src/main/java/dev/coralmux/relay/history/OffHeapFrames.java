@@ -29,32 +29,41 @@ final class OffHeapFrames {
     }
   }
 
-  /** Where one frame lives. */
-  record Slot(Segment segment, int offset, int length) {}
-
   private final ArrayDeque<Segment> segments = new ArrayDeque<>();
+  /** Where the last {@link #put} wrote, in the segment it returned. */
+  private int lastOffset;
 
-  Slot put(byte[] frame) {
+  /**
+   * Keeps a frame and its message id side by side in one segment (the id off the heap too: see
+   * {@link IdIndex}). @return the segment; {@link #lastOffset()} says where in it
+   */
+  Segment put(byte[] frame, byte[] id) {
+    int length = frame.length + id.length;
     Segment tail = segments.peekLast();
-    if (tail == null || tail.buf.remaining() < frame.length) {
-      tail = new Segment(allocate(frame.length));
+    if (tail == null || tail.buf.remaining() < length) {
+      tail = new Segment(allocate(length));
       segments.addLast(tail);
     }
-    int offset = tail.buf.position();
-    tail.buf.put(frame);
+    lastOffset = tail.buf.position();
+    tail.buf.put(frame).put(id);
     tail.live++;
-    return new Slot(tail, offset, frame.length);
+    return tail;
   }
 
-  static byte[] get(Slot s) {
-    byte[] out = new byte[s.length()];
-    s.segment().buf.get(s.offset(), out);
+  int lastOffset() {
+    return lastOffset;
+  }
+
+  /** A copy on the heap of {@code length} bytes at {@code offset}. */
+  static byte[] get(Segment s, int offset, int length) {
+    byte[] out = new byte[length];
+    s.buf.get(offset, out);
     return out;
   }
 
   /** A frame was trimmed: segments no frame uses any more are given back, oldest first. */
-  void release(Slot s) {
-    s.segment().live--;
+  void release(Segment s) {
+    s.live--;
     while (!segments.isEmpty() && segments.peekFirst().live == 0) {
       Segment head = segments.peekFirst();
       if (head == segments.peekLast()) { // the one being written: start it over

@@ -50,6 +50,26 @@ class LocalHistoryTest {
       if (i > 0) assertEquals(all.get(i - 1).seq() + 1, all.get(i).seq(), "consecutive numbers");
     }
     assertEquals(200, metrics.undeliveredCount(dev.coralmux.relay.metrics.DropReason.HISTORY_TRIMMED));
+    assertEquals(100, h.logsOf(Role.PHONE).get("t").indexedIds(), "trimmed ids leave the index");
+    byte[] f = {'{', '}'};
+    assertTrue(h.keep("t", keep("m250", f, 100, 1L << 30), 2, c -> true).duplicate(), "a kept id is found");
+    assertFalse(h.keep("t", keep("m0", f, 100, 1L << 30), 2, c -> true).duplicate(), "a trimmed id is forgotten");
+  }
+
+  @Test
+  void idsThatShareAHashCodeAreToldApart() {
+    assertEquals("Aa".hashCode(), "BB".hashCode());
+    LocalHistory h = history();
+    byte[] f = "{}".getBytes();
+    long aa = h.keep("t", keep("Aa", f, 10, 1 << 20), 2, c -> true).seq();
+    LocalHistory.Kept bb = h.keep("t", keep("BB", f, 10, 1 << 20), 2, c -> true);
+    assertFalse(bb.duplicate(), "same hash, another id");
+    assertEquals(bb.seq(), h.keep("t", keep("BB", f, 10, 1 << 20), 2, c -> true).seq());
+    assertEquals(aa, h.keep("t", keep("Aa", f, 10, 1 << 20), 2, c -> true).seq());
+    String unicode = "caf\u00e9-\u2713-\ud83d\ude80";
+    long u = h.keep("t", keep(unicode, f, 10, 1 << 20), 2, c -> true).seq();
+    assertEquals(unicode, h.read("t", Role.PHONE, u - 1, 1).result().get(0).messageId(), "any id comes back exactly");
+    assertEquals(new ReplayStart(u, u, 0, true), h.open("t", Role.PHONE, true, unicode).result());
   }
 
   @Test
