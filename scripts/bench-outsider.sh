@@ -4,9 +4,10 @@
 # per row so a noisy machine hits every jar alike:
 #   scripts/bench-outsider.sh review=OLD.jar head=target/coralmux-relay.jar
 #   label=JAR@CLUSTER_JSON  for a jar that predates conf/cluster.json's keys (it reads that file instead)
-#   ROWS="p1k p1k-deflate p5k burst churn idle x1k x1k20" (default: all)
+#   ROWS="p1k p1k-deflate p5k burst churn idle x1k x1k20" (default: these; also p1k-steady)
 # Rows: p1k / p1k-deflate = 1,000 pairs × 2 msg/s open loop (20 s; the second with clients that offer
-# permessage-deflate), p5k = 5,000 pairs × 2 msg/s, burst = 200 pairs × 100 in flight (closed loop,
+# permessage-deflate), p1k-steady = p1k measured after 15 s instead of 2 (past the collection that
+# promotes the freshly connected sockets' state), p5k = 5,000 pairs × 2 msg/s, burst = 200 pairs × 100 in flight (closed loop,
 # 10 s), churn = connect → auth → close, 50 loops, three 10 s runs (cold, warm, warm again), idle =
 # 10,000 authenticated idle connections (heap after GC and RSS per connection, read from outside),
 # x1k / x1k20 = two nodes + Redis, phones on node 1, agents on node 2, 1,000 pairs × 2 and × 20 msg/s.
@@ -40,6 +41,7 @@ row() { # label jar row
   start_relay "$2" conf/bench.json "$OUT/$1-$3.log"
   case "$3" in
     p1k) $B --out "$f" latency --pairs 1000 --size 1024 --rates 2000 --duration 20 | grep '^latency' ;;
+    p1k-steady) $B --out "$f" latency --pairs 1000 --size 1024 --rates 2000 --warmup 15 --duration 20 | grep '^latency' ;;
     p1k-deflate) $B --deflate --out "$f" latency --pairs 1000 --size 1024 --rates 2000 --duration 20 | grep '^latency' ;;
     p5k) $B --out "$f" latency --pairs 5000 --size 1024 --rates 10000 --duration 20 | grep '^latency' ;;
     burst) $B --out "$f" throughput --pairs 200 --inflight 100 --size 1024 --duration 10 | grep '^throughput' ;;

@@ -136,6 +136,9 @@ public final class BenchMain {
     @Option(names = "--size", defaultValue = "1024") int size;
     @Option(names = "--rates", split = ",", description = "Total offered msg/s per step.") List<Double> rates;
     @Option(names = "--duration", defaultValue = "8") double duration;
+    @Option(names = "--warmup", defaultValue = "2", description = "Seconds sent but not measured after the pairs connect "
+        + "(10+: past the collection that promotes the new connections' state — the steady state).")
+    double warmup;
 
     @Override
     public Integer call() throws Exception {
@@ -145,7 +148,7 @@ public final class BenchMain {
         steps = List.of(max * 0.1, max * 0.5, max * 0.9);
       }
       List<Double> chosen = steps;
-      bench.withBaseline("latency", bench.spec(pairs, 0, size, duration, 2, 1),
+      bench.withBaseline("latency", bench.spec(pairs, 0, size, duration, warmup, 1),
           s -> Benchmarks.steps("latency", s, chosen, false));
       return 0;
     }
