@@ -4,13 +4,14 @@
 # per row so a noisy machine hits every jar alike:
 #   scripts/bench-outsider.sh review=OLD.jar head=target/coralmux-relay.jar
 #   label=JAR@CLUSTER_JSON  for a jar that predates conf/cluster.json's keys (it reads that file instead)
-#   ROWS="p1k p1k-deflate p5k burst churn idle x1k x1k20" (default: these; also p1k-steady)
+#   ROWS="p1k p1k-deflate p5k burst churn idle x1k x1k20" (default: these; also p1k-steady, x1k-steady)
 # Rows: p1k / p1k-deflate = 1,000 pairs × 2 msg/s open loop (20 s; the second with clients that offer
 # permessage-deflate), p1k-steady = p1k measured after 15 s instead of 2 (past the collection that
 # promotes the freshly connected sockets' state), p5k = 5,000 pairs × 2 msg/s, burst = 200 pairs × 100 in flight (closed loop,
 # 10 s), churn = connect → auth → close, 50 loops, three 10 s runs (cold, warm, warm again), idle =
 # 10,000 authenticated idle connections (heap after GC and RSS per connection, read from outside),
-# x1k / x1k20 = two nodes + Redis, phones on node 1, agents on node 2, 1,000 pairs × 2 and × 20 msg/s.
+# x1k / x1k20 = two nodes + Redis, phones on node 1, agents on node 2, 1,000 pairs × 2 and × 20 msg/s;
+# x1k-steady = x1k measured after 15 s.
 # Results: target/bench-outsider/LABEL-ROW.json, and a table at the end. ~5 minutes per jar.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,15 +27,15 @@ B="taskset -c 1 java -jar target/coralmux-relay-bench.jar --relay http://127.0.0
 row() { # label jar row
   local f="$OUT/$1-$3.json"
   case "$3" in
-    x1k|x1k20)
-      local base=29080 dir rate=2000
-      dir=$(pwd)/$OUT/cluster; [ "$3" = x1k20 ] && rate=20000
+    x1k|x1k20|x1k-steady)
+      local base=29080 dir rate=2000 warmup=2
+      dir=$(pwd)/$OUT/cluster; [ "$3" = x1k20 ] && rate=20000; [ "$3" = x1k-steady ] && warmup=15
       RELAY_JAR=$(realpath "$2") CLUSTER_DIR=$dir RELAY_CONFIG=conf/bench.json NODES=2 BASE_PORT=$base \
         scripts/cluster-up.sh > "$OUT/$1-$3.log" 2>&1 || { cat "$OUT/$1-$3.log"; exit 1; }
       trap "CLUSTER_DIR=$dir scripts/cluster-down.sh > /dev/null 2>&1" EXIT
       taskset -c 1 java -jar target/coralmux-relay-bench.jar --relay http://127.0.0.1:$((base + 1)) \
         --phone-url ws://127.0.0.1:$((base + 1))/ws --agent-url ws://127.0.0.1:$((base + 2))/ws --out "$f" \
-        latency --pairs 1000 --size 1024 --rates "$rate" --duration 20 | grep '^latency'
+        latency --pairs 1000 --size 1024 --rates "$rate" --warmup "$warmup" --duration 20 | grep '^latency'
       CLUSTER_DIR=$dir scripts/cluster-down.sh > /dev/null 2>&1
       return ;;
   esac

@@ -68,7 +68,7 @@ public final class RedisLimiter implements Limiter {
             limits.monthlyBytes(),
             UtcPeriods.millisToDayEnd(now), UtcPeriods.millisToMonthEnd(now))
         .map(RedisLimiter::decode)
-        .recover(e -> notAnswered(e, hash, rate, limits, bytes, dayKey, monthKey));
+        .recover(e -> notAnswered(e, hash, rate, limits, bytes, dayKey, monthKey, false));
   }
 
   /**
@@ -99,16 +99,17 @@ public final class RedisLimiter implements Limiter {
           long seq = resp.get(2).toLong();
           return resp.get(3).toInteger() == 1 ? Decision.duplicate(seq, resp.get(4).toInteger() == 1) : Decision.kept(seq);
         })
-        .recover(e -> notAnswered(e, hash, rate, limits, bytes, dayKey, monthKey));
+        .recover(e -> notAnswered(e, hash, rate, limits, bytes, dayKey, monthKey, true));
   }
 
   /**
    * A check Redis did not decide. Too many calls already unanswered on this event loop's
    * connection: the sender is told to retry (RATE_LIMITED), nothing waits. Failed or timed out:
-   * this node decides alone until Redis answers a probe.
+   * this node decides alone until Redis answers a probe; a message the call was to keep is then
+   * {@link Decision#maybeKept}: Redis may still run the call.
    */
   private Future<Decision> notAnswered(Throwable e, String hash, RateClass rate, Limits limits, long bytes,
-                                       String dayKey, String monthKey) {
+                                       String dayKey, String monthKey, boolean keep) {
     long retryAfter = RedisScripts.overloaded(e);
     if (retryAfter >= 0) {
       metrics.redisOverloaded();
@@ -116,7 +117,8 @@ public final class RedisLimiter implements Limiter {
     }
     metrics.redisFailure();
     mode.failed(e);
-    return Future.succeededFuture(decideLocally(hash, rate, limits, bytes, dayKey, monthKey));
+    Decision local = decideLocally(hash, rate, limits, bytes, dayKey, monthKey);
+    return Future.succeededFuture(keep && local.allowed() ? Decision.maybeKept() : local);
   }
 
   private Decision decideLocally(String hash, RateClass rate, Limits limits, long bytes, String dayKey, String monthKey) {

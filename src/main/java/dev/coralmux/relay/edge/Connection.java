@@ -263,7 +263,7 @@ final class Connection {
   }
 
   private void deliverNow(EdgeMessage.Deliver d) {
-    if (d.kept() && inOrder != null) inOrder.onDeliver(d);
+    if ((d.kept() || d.maybeKept()) && inOrder != null) inOrder.onDeliver(d);
     else outbox.deliver(d);
   }
 

@@ -8,6 +8,7 @@ import dev.coralmux.relay.routing.ConnRef;
 import dev.coralmux.relay.routing.EdgeMessage;
 import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 
@@ -22,6 +23,11 @@ import java.util.Objects;
  * history's numbering restarted below what this reader got (a Redis failover that lost the old
  * master's newest writes, docs/cluster.md) and the message is new. The last {@value #RECENT}
  * messages written are remembered to tell the two apart.
+ *
+ * <p>A message forwarded while its node could not reach Redis comes unnumbered but {@linkplain
+ * EdgeMessage.Deliver#maybeKept maybe kept}: the call that would have kept it timed out, and Redis may
+ * still have run it. It is written at once, and its id remembered: if the history turns out to hold
+ * it, that copy is skipped instead of written again.
  */
 final class InOrderDelivery {
   private static final int PAGE = 64;
@@ -49,6 +55,9 @@ final class InOrderDelivery {
   private int recentCount;
   /** Renumbered messages that found the socket full: they cannot be read back (their numbers are behind). */
   private ArrayDeque<EdgeMessage.Deliver> renumbered;
+  /** Ids written unnumbered but maybe kept, oldest first (at most {@value #UNKEPT_REMEMBERED}); null while none. */
+  private LinkedHashSet<String> writtenUnkept;
+  static final int UNKEPT_REMEMBERED = 1024;
   private boolean started;
   private boolean reading;
   private boolean closed;
@@ -85,6 +94,11 @@ final class InOrderDelivery {
   }
 
   void onDeliver(EdgeMessage.Deliver d) {
+    if (d.maybeKept()) {
+      if (d.messageId() != null && outbox.hasRoomFor(d.frame().length)) rememberUnkept(d.messageId());
+      outbox.deliver(d); // full: bounced to its sender, so not remembered
+      return;
+    }
     if (!started) {
       learn(d.seq());
       return;
@@ -98,6 +112,7 @@ final class InOrderDelivery {
       }
       return;
     }
+    if (d.seq() == written + 1 && writtenAlready(d.seq(), d.messageId())) return;
     if (!reading && renumbered == null && d.seq() == written + 1 && outbox.hasRoomFor(d.frame().length)) {
       written = d.seq();
       learn(written);
@@ -151,7 +166,7 @@ final class InOrderDelivery {
         return;
       }
       for (Entry e : page) {
-        if (e.seq() <= written) continue;
+        if (e.seq() <= written || writtenAlready(e.seq(), e.messageId())) continue;
         if (!outbox.hasRoomFor(e.frame().length)) return; // onWritten carries on
         written = e.seq();
         learn(written);
@@ -161,6 +176,26 @@ final class InOrderDelivery {
       }
       pump();
     });
+  }
+
+  private void rememberUnkept(String messageId) {
+    if (writtenUnkept == null) writtenUnkept = new LinkedHashSet<>();
+    writtenUnkept.add(messageId);
+    if (writtenUnkept.size() > UNKEPT_REMEMBERED) writtenUnkept.remove(writtenUnkept.iterator().next());
+  }
+
+  /**
+   * Whether the next kept message was written already, unnumbered ({@link #rememberUnkept}): then it
+   * counts as written (cursor too) and is skipped.
+   */
+  private boolean writtenAlready(long seq, String messageId) {
+    if (writtenUnkept == null || !writtenUnkept.remove(messageId)) return false;
+    if (writtenUnkept.isEmpty()) writtenUnkept = null;
+    written = seq;
+    learn(seq);
+    history.delivered(tokenHash, reader, seq);
+    metrics.repeatSkipped();
+    return true;
   }
 
   /** Writes a kept message and remembers it. */

@@ -30,6 +30,15 @@ public record Decision(ErrorCode refusal, long retryAfterMs, long seq, boolean d
     return new Decision(null, -1, seq, false, false);
   }
 
+  /**
+   * Allowed by this node alone because the history did not answer in time, so forwarded as in v1
+   * ({@code seq} -1, not kept) — yet the call may still have run and kept it: the reader's node
+   * skips a copy with its id read back later (docs/cluster.md, "Redis outage").
+   */
+  public static Decision maybeKept() {
+    return new Decision(null, -1, -1, false, false);
+  }
+
   /** A message whose id is already kept at {@code seq}: not forwarded again. */
   public static Decision duplicate(long seq, boolean delivered) {
     return new Decision(null, -1, seq, true, delivered);

@@ -47,6 +47,11 @@ public sealed interface EdgeMessage {
     public boolean kept() {
       return seq > 0;
     }
+
+    /** Not numbered, but maybe kept anyway: the check that would have kept it timed out (Decision.maybeKept). */
+    public boolean maybeKept() {
+      return seq < 0;
+    }
   }
 
   /** Tell a sender with acks what became of its message: kept for an offline peer, or written to the peer. */
