@@ -7,8 +7,6 @@ import dev.coralmux.relay.protocol.ErrorCode;
 import dev.coralmux.relay.protocol.InvalidEnvelopeException;
 import dev.coralmux.relay.protocol.MessageTypes;
 import dev.coralmux.relay.protocol.Role;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 
 /**
  * The envelope rules for an authenticated client's message, decided before any limit check: size,
@@ -31,19 +29,6 @@ final class MessageRules {
 
   /** Refused; counted under {@code reason}, the sender gets {@code code} (still rate-counted). */
   record Refuse(String refId, DropReason reason, ErrorCode code, String message) implements Verdict {}
-
-  /**
-   * Whether a client's chat.error pretends to come from the relay. Only this rare type has its
-   * payload read (once more, whole): clients must be able to trust {@code source: relay}.
-   */
-  private static boolean claimsRelay(byte[] frame) {
-    try {
-      JsonObject payload = new JsonObject(Buffer.buffer(frame)).getJsonObject("payload");
-      return payload != null && "relay".equals(payload.getValue("source"));
-    } catch (RuntimeException e) {
-      return false; // the envelope parsed; a payload that is not an object carries no claim
-    }
-  }
 
   static Verdict check(Role role, FrameAssembler.Message m, long maxBytes) {
     if (m.oversize()) {
@@ -68,9 +53,15 @@ final class MessageRules {
       return new Refuse(env.id(), DropReason.INVALID_MESSAGE, ErrorCode.INVALID_MESSAGE,
           type + " is reserved for the relay and cannot be sent by clients");
     }
-    if (type.equals(MessageTypes.CHAT_ERROR) && claimsRelay(frame)) {
-      return new Refuse(env.id(), DropReason.INVALID_MESSAGE, ErrorCode.INVALID_MESSAGE,
-          "chat.error with \"source\": \"relay\" is reserved for the relay's own errors");
+    if (type.equals(MessageTypes.CHAT_ERROR)) { // only this rare type has its payload read: clients trust source: relay
+      try {
+        if (EnvelopeParser.claimsRelaySource(frame)) {
+          return new Refuse(env.id(), DropReason.INVALID_MESSAGE, ErrorCode.INVALID_MESSAGE,
+              "chat.error with \"source\": \"relay\" is reserved for the relay's own errors");
+        }
+      } catch (InvalidEnvelopeException e) {
+        return new Refuse(env.id(), DropReason.INVALID_MESSAGE, ErrorCode.INVALID_MESSAGE, e.getMessage());
+      }
     }
     String rule = MessageTypes.directionViolation(role, type);
     if (rule != null) return new Refuse(env.id(), DropReason.INVALID_MESSAGE, ErrorCode.INVALID_MESSAGE, rule);

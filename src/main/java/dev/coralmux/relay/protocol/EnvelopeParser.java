@@ -1,6 +1,7 @@
 package dev.coralmux.relay.protocol;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -22,7 +23,16 @@ public final class EnvelopeParser {
   public static final int MAX_ID_LENGTH = 128;
   public static final int MAX_TYPE_LENGTH = 64;
 
-  private static final JsonFactory JSON = JsonFactory.builder()
+  /**
+   * No duplicate detection of its own: Jackson's keeps a set per JSON object, payload objects
+   * included, and was ~20% of what a cross-node message allocated (docs/BENCHMARKS.md). A repeated
+   * field is refused where the relay reads it (the envelope's fields, an auth payload's credentials,
+   * a chat.error's {@code source}): there a relay that read one copy and a client that read the other
+   * would disagree. The payload is not the relay's to judge.
+   */
+  private static final JsonFactory JSON = new JsonFactory();
+  /** For the rare reads of a payload's own fields ({@link #claimsRelaySource}): every repeat refused. */
+  private static final JsonFactory STRICT = JsonFactory.builder()
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .build();
 
@@ -35,6 +45,7 @@ public final class EnvelopeParser {
     boolean hasTs = false;
     String token = null;
     String role = null;
+    int seen = 0; // one bit per envelope field read: a repeat is refused
     try (JsonParser p = JSON.createParser(frame)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new InvalidEnvelopeException("envelope must be a JSON object", null);
@@ -43,6 +54,9 @@ public final class EnvelopeParser {
       while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
         String field = p.currentName();
         JsonToken value = p.nextToken();
+        int bit = fieldBit(field);
+        if ((seen & bit) != 0) throw new InvalidEnvelopeException("duplicate field: " + field, id);
+        seen |= bit;
         switch (field) {
           case "v" -> {
             if (value != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT
@@ -127,22 +141,73 @@ public final class EnvelopeParser {
     }
   }
 
-  /** Reads {@code token} and {@code role} if present as strings; skips everything else. */
+  private static int fieldBit(String field) {
+    return switch (field) {
+      case "v" -> 1;
+      case "type" -> 2;
+      case "id" -> 4;
+      case "ts" -> 8;
+      case "payload" -> 16;
+      default -> 0; // not read by the relay: forwarded as it is, repeated or not
+    };
+  }
+
+  /** Reads {@code token} and {@code role} if present as strings (a repeat of either is refused); skips everything else. */
   private static String[] readCredentialsOrSkip(JsonParser p) throws IOException {
     String[] out = new String[2];
+    boolean tokenSeen = false;
+    boolean roleSeen = false;
     JsonToken t;
     while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       JsonToken value = p.nextToken();
-      if (value == JsonToken.VALUE_STRING && "token".equals(name)) {
+      boolean token = "token".equals(name);
+      boolean role = "role".equals(name);
+      if ((token && tokenSeen) || (role && roleSeen)) throw new JsonParseException(p, "duplicate field: payload." + name);
+      tokenSeen |= token;
+      roleSeen |= role;
+      if (value == JsonToken.VALUE_STRING && token) {
         out[0] = p.getText();
-      } else if (value == JsonToken.VALUE_STRING && "role".equals(name)) {
+      } else if (value == JsonToken.VALUE_STRING && role) {
         out[1] = p.getText();
       } else {
         p.skipChildren();
       }
     }
     return out;
+  }
+
+  /**
+   * Whether a message's payload says {@code "source": "relay"}: read once more, whole, with every
+   * repeated field refused (a forged relay error must not hide behind a second {@code source}).
+   *
+   * @throws InvalidEnvelopeException for a field repeated inside the payload
+   */
+  public static boolean claimsRelaySource(byte[] frame) throws InvalidEnvelopeException {
+    try (JsonParser p = STRICT.createParser(frame)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) return false;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        if (!field.equals("payload") || value != JsonToken.START_OBJECT) {
+          p.skipChildren();
+          continue;
+        }
+        boolean relay = false;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String name = p.currentName();
+          JsonToken v = p.nextToken();
+          if (name.equals("source") && v == JsonToken.VALUE_STRING && "relay".equals(p.getText())) relay = true;
+          else p.skipChildren();
+        }
+        if (relay) return true;
+      }
+      return false;
+    } catch (JsonProcessingException e) { // it parsed before: a repeated field is all that can fail here
+      throw new InvalidEnvelopeException("chat.error payload: " + shortReason(e), null);
+    } catch (IOException e) {
+      throw new InvalidEnvelopeException("unreadable frame", null);
+    }
   }
 
   /** Null when {@code type} is acceptable, else what is wrong with it. */

@@ -189,6 +189,10 @@ class ProtocolTest {
       agent.send(forged);
       JsonObject err = agent.expectError("INVALID_MESSAGE");
       assertTrue(err.getString("message").contains("source"), err::encode);
+      // A second "source" must not hide the claim from a reader that keeps the first one.
+      agent.send("{\"v\":1,\"type\":\"chat.error\",\"id\":\"f2\",\"ts\":1,\"payload\":{\"code\":\"PEER_OFFLINE\","
+          + "\"source\":\"relay\",\"source\":\"agent\"}}");
+      assertTrue(agent.expectError("INVALID_MESSAGE").getString("message").contains("Duplicate field 'source'"));
       String own = Envelopes.of("chat.error", new JsonObject().put("code", "BACKEND_ERROR").put("message", "model down"));
       agent.send(own);
       assertEquals(own, phone.nextRaw(), "a peer's own chat.error is forwarded");

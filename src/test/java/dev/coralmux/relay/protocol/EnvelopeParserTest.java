@@ -1,6 +1,7 @@
 package dev.coralmux.relay.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,7 +45,10 @@ class EnvelopeParserTest {
   @Test
   void namesEachProblem() {
     assertTrue(problem("\"str\"").contains("JSON object"));
-    assertTrue(problem("{\"v\":1,\"v\":1,\"type\":\"a.b\",\"id\":\"i\",\"ts\":1}").contains("malformed JSON"));
+    assertTrue(problem("{\"v\":1,\"v\":1,\"type\":\"a.b\",\"id\":\"i\",\"ts\":1}").contains("duplicate field: v"));
+    assertTrue(problem("{\"v\":1,\"type\":\"a.b\",\"id\":\"i\",\"ts\":1,\"type\":\"c.d\"}").contains("duplicate field: type"));
+    assertTrue(problem("{\"type\":\"auth\",\"payload\":{\"token\":\"a\",\"role\":\"phone\",\"token\":\"b\"}}")
+        .contains("duplicate field: payload.token"));
     assertTrue(problem("{\"v\":\"1\",\"type\":\"a.b\",\"id\":\"i\",\"ts\":1}").contains("v must be 1"));
     assertTrue(problem("{\"v\":1,\"type\":\"a b\",\"id\":\"i\",\"ts\":1}").contains("namespace.action"));
     assertTrue(problem("{\"v\":1,\"type\":\".a\",\"id\":\"i\",\"ts\":1}").contains("empty segment"));
@@ -58,6 +62,22 @@ class EnvelopeParserTest {
     assertTrue(problem("{}{}").contains("after the envelope"));
     assertTrue(problem("[" .repeat(5000) + "]".repeat(5000)).contains("JSON object"));
     assertTrue(problem("{\"v\":1,\"type\":\"a.b\",\"id\":\"i\",\"ts\":1,\"payload\":{\"a\":" + "[".repeat(5000)).contains("malformed"));
+  }
+
+  @Test
+  void repeatsAreRefusedOnlyWhereTheRelayReads() throws Exception {
+    String env = "{\"v\":1,\"type\":\"chat.send\",\"id\":\"i\",\"ts\":1,\"x\":1,\"x\":2,"
+        + "\"payload\":{\"text\":\"a\",\"text\":\"b\",\"n\":{\"k\":1,\"k\":2}}}";
+    assertEquals("chat.send", parse(env).type(), "the payload and unknown fields are forwarded as they are");
+    byte[] claim = "{\"v\":1,\"type\":\"chat.error\",\"id\":\"i\",\"ts\":1,\"payload\":{\"source\":\"relay\"}}".getBytes();
+    assertTrue(EnvelopeParser.claimsRelaySource(claim));
+    byte[] own = "{\"v\":1,\"type\":\"chat.error\",\"id\":\"i\",\"ts\":1,\"payload\":{\"source\":\"agent\"}}".getBytes();
+    assertFalse(EnvelopeParser.claimsRelaySource(own));
+    for (String hidden : new String[] {"{\"source\":\"agent\",\"source\":\"relay\"}", "{\"source\":\"relay\",\"source\":\"agent\"}"}) {
+      byte[] forged = ("{\"v\":1,\"type\":\"chat.error\",\"id\":\"i\",\"ts\":1,\"payload\":" + hidden + "}").getBytes();
+      InvalidEnvelopeException e = assertThrows(InvalidEnvelopeException.class, () -> EnvelopeParser.claimsRelaySource(forged));
+      assertTrue(e.getMessage().contains("source"), e.getMessage());
+    }
   }
 
   @Test
