@@ -55,6 +55,14 @@ final class InOrderDelivery {
   private int recentCount;
   /** Renumbered messages that found the socket full: they cannot be read back (their numbers are behind). */
   private ArrayDeque<EdgeMessage.Deliver> renumbered;
+  /**
+   * Kept messages that came straight from their sender while a read was on its way, in order (at
+   * most {@value #ARRIVED_MAX}): written after the read without reading them again. Without it, a
+   * reader whose reads take longer than the gap between its messages never got off the history
+   * (measured: after a 3 s Redis freeze, 1,000 readers at 2 msg/s stayed on reads, p50 4 s).
+   */
+  private ArrayDeque<EdgeMessage.Deliver> arrived;
+  static final int ARRIVED_MAX = 64;
   /** Ids written unnumbered but maybe kept, oldest first (at most {@value #UNKEPT_REMEMBERED}); null while none. */
   private LinkedHashSet<String> writtenUnkept;
   static final int UNKEPT_REMEMBERED = 1024;
@@ -120,7 +128,31 @@ final class InOrderDelivery {
       return;
     }
     learn(d.seq());
+    if (reading) arrivedDuringRead(d);
     pump();
+  }
+
+  private void arrivedDuringRead(EdgeMessage.Deliver d) {
+    if (arrived == null) arrived = new ArrayDeque<>();
+    EdgeMessage.Deliver last = arrived.peekLast();
+    // Past the bound, or out of order: left to the next read (the history has it).
+    if (arrived.size() < ARRIVED_MAX && (last == null || d.seq() > last.seq())) arrived.add(d);
+  }
+
+  /** Writes what arrived during reads and now follows on; stops at a gap (a read fills it) or a full socket. */
+  private void writeArrived() {
+    while (arrived != null) {
+      EdgeMessage.Deliver d = arrived.peek();
+      if (d == null) {
+        arrived = null;
+        return;
+      }
+      if (d.seq() > written + 1 || (d.seq() == written + 1 && !outbox.hasRoomFor(d.frame().length))) return;
+      arrived.poll();
+      if (d.seq() <= written || writtenAlready(d.seq(), d.messageId())) continue; // the read brought it
+      written = d.seq();
+      hand(d);
+    }
   }
 
   /** The sender had messages kept up to {@code lastSeq} when it learned of this connection. */
@@ -136,17 +168,20 @@ final class InOrderDelivery {
 
   /** A write completed: room again for what waits. */
   void onWritten() {
-    if (started && (written < known || renumbered != null)) pump();
+    if (started && (written < known || renumbered != null || arrived != null)) pump();
   }
 
   /** The connection closed: nothing more is read, and its cursor is written now. */
   void close() {
     closed = true;
+    arrived = null;
     history.readerClosed(tokenHash, reader);
   }
 
   private void pump() {
-    if (closed || !flushRenumbered() || reading || written >= known || !outbox.hasRoomFor(1)) return;
+    if (closed || !flushRenumbered() || reading) return;
+    writeArrived();
+    if (written >= known || !outbox.hasRoomFor(1)) return;
     reading = true;
     // Everything up to here was kept before this read starts, so it is in the answer or gone for
     // good; a number learned while the read is on its way may not be in it yet.

@@ -107,9 +107,9 @@ class InOrderDeliveryTest {
     d.start(0, 100); // an empty history whose next number is 101; a read for the gap 1..100 starts
     h.keep(101);
     d.onDeliver(deliver(101)); // kept and sent after the read started
-    h.answer(); // the read saw nothing: 1..100 are gone, but not 101
-    h.answer(); // the read for 101
+    h.answer(); // the read saw nothing: 1..100 are gone, but not 101, which came during the read
     assertEquals(List.of(101L), out.seqs);
+    assertEquals(List.of(), h.pending, "written as it came: not read again");
   }
 
   @Test
@@ -199,6 +199,41 @@ class InOrderDeliveryTest {
     d.onDeliver(deliver(12 + InOrderDelivery.RECENT, "next"));
     assertEquals(InOrderDelivery.RECENT + 2, out.ids.size());
     assertEquals("next", out.ids.get(out.ids.size() - 1));
+  }
+
+  @Test
+  void whatArrivesDuringAReadIsWrittenAfterItWithoutReadingItAgain() {
+    InOrderDelivery d = startedAfter10(new RelayMetrics());
+    h.keep(11);
+    h.keep(12);
+    d.onDeliver(deliver(12)); // 11 went elsewhere: a read starts
+    h.keep(13);
+    d.onDeliver(deliver(13)); // while the read is on its way
+    d.onDeliver(deliver(14)); // not kept yet when the read was made, nor in order after a gap: still fine
+    h.answer(); // brings 11 and 12 (what was kept when it was made)
+    assertEquals(List.of(11L, 12L, 13L, 14L), out.seqs);
+    assertEquals(List.of(), h.pending, "no read for what came straight from the sender");
+    d.onDeliver(deliver(15));
+    assertEquals(List.of(11L, 12L, 13L, 14L, 15L), out.seqs, "back on the fast path");
+  }
+
+  /**
+   * Written unnumbered while its node could not reach Redis (the check timed out), then kept after
+   * all when Redis ran that check late: the copy the next gap-fill reads is not written again.
+   */
+  @Test
+  void aMessageWrittenUnnumberedButKeptAfterAllIsNotWrittenTwice() {
+    RelayMetrics metrics = new RelayMetrics();
+    InOrderDelivery d = startedAfter10(metrics);
+    d.onDeliver(deliver(-1, "late")); // maybe kept: written at once
+    d.onDeliver(deliver(-1, "late2"));
+    h.keep(11, "late");
+    h.keep(12, "late2");
+    h.keep(13);
+    d.onDeliver(deliver(13)); // 11 and 12 look missing: read back, and skipped
+    h.answer();
+    assertEquals(List.of("late", "late2", "m13"), out.ids);
+    assertEquals(2, metrics.toJson().getJsonObject("history").getLong("repeats_skipped"));
   }
 
   /** A reader that has everything up to 10, with a history that holds up to 10. */
