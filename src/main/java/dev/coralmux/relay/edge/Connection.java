@@ -263,7 +263,7 @@ final class Connection {
   }
 
   private void deliverNow(EdgeMessage.Deliver d) {
-    if ((d.kept() || d.maybeKept()) && inOrder != null) inOrder.onDeliver(d);
+    if (inOrder != null) inOrder.onDeliver(d); // unnumbered ones too: they must not overtake kept ones being read
     else outbox.deliver(d);
   }
 

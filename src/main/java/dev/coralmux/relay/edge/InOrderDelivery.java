@@ -56,13 +56,17 @@ final class InOrderDelivery {
   /** Renumbered messages that found the socket full: they cannot be read back (their numbers are behind). */
   private ArrayDeque<EdgeMessage.Deliver> renumbered;
   /**
-   * Kept messages that came straight from their sender while a read was on its way, in order (at
-   * most {@value #ARRIVED_MAX}): written after the read without reading them again. Without it, a
-   * reader whose reads take longer than the gap between its messages never got off the history
-   * (measured: after a 3 s Redis freeze, 1,000 readers at 2 msg/s stayed on reads, p50 4 s).
+   * Messages that came straight from their sender while kept ones before them were still to be
+   * read, in arrival order (at most {@value #ARRIVED_MAX}): written in turn after the read. A kept one
+   * is not read again (a reader whose reads took longer than the gap between its messages never got
+   * off the history: after a 3 s Redis freeze, 1,000 readers at 2 msg/s stayed on reads, p50 4 s); an
+   * unnumbered one (v1, or decided while Redis did not answer) does not overtake them.
    */
-  private ArrayDeque<EdgeMessage.Deliver> arrived;
+  private ArrayDeque<Waiting> arrived;
   static final int ARRIVED_MAX = 64;
+
+  /** A message that waits until everything kept up to {@code after} is written. */
+  private record Waiting(EdgeMessage.Deliver d, long after) {}
   /** Ids written unnumbered but maybe kept, oldest first (at most {@value #UNKEPT_REMEMBERED}); null while none. */
   private LinkedHashSet<String> writtenUnkept;
   static final int UNKEPT_REMEMBERED = 1024;
@@ -102,9 +106,8 @@ final class InOrderDelivery {
   }
 
   void onDeliver(EdgeMessage.Deliver d) {
-    if (d.maybeKept()) {
-      if (d.messageId() != null && outbox.hasRoomFor(d.frame().length)) rememberUnkept(d.messageId());
-      outbox.deliver(d); // full: bounced to its sender, so not remembered
+    if (!d.kept()) { // unnumbered: after what is kept before it, never read back
+      if (!started || !(reading || arrived != null || written < known) || !await(d, known)) writeUnkept(d);
       return;
     }
     if (!started) {
@@ -121,38 +124,61 @@ final class InOrderDelivery {
       return;
     }
     if (d.seq() == written + 1 && writtenAlready(d.seq(), d.messageId())) return;
-    if (!reading && renumbered == null && d.seq() == written + 1 && outbox.hasRoomFor(d.frame().length)) {
+    if (!reading && renumbered == null && arrived == null && d.seq() == written + 1
+        && outbox.hasRoomFor(d.frame().length)) {
       written = d.seq();
       learn(written);
       hand(d);
       return;
     }
     learn(d.seq());
-    if (reading) arrivedDuringRead(d);
+    if (reading || arrived != null) await(d, d.seq() - 1); // past the bound: the next read brings it
     pump();
   }
 
-  private void arrivedDuringRead(EdgeMessage.Deliver d) {
+  /** @return false when {@value #ARRIVED_MAX} wait already */
+  private boolean await(EdgeMessage.Deliver d, long after) {
     if (arrived == null) arrived = new ArrayDeque<>();
-    EdgeMessage.Deliver last = arrived.peekLast();
-    // Past the bound, or out of order: left to the next read (the history has it).
-    if (arrived.size() < ARRIVED_MAX && (last == null || d.seq() > last.seq())) arrived.add(d);
+    if (arrived.size() >= ARRIVED_MAX) return false;
+    arrived.add(new Waiting(d, after));
+    return true;
   }
 
-  /** Writes what arrived during reads and now follows on; stops at a gap (a read fills it) or a full socket. */
+  /** Writes what waits and may go now; stops at one that waits for a read, or at a full socket. */
   private void writeArrived() {
     while (arrived != null) {
-      EdgeMessage.Deliver d = arrived.peek();
-      if (d == null) {
+      Waiting w = arrived.peek();
+      if (w == null) {
         arrived = null;
         return;
       }
-      if (d.seq() > written + 1 || (d.seq() == written + 1 && !outbox.hasRoomFor(d.frame().length))) return;
+      EdgeMessage.Deliver d = w.d();
+      if (w.after() > written || (d.kept() && d.seq() == written + 1 && !outbox.hasRoomFor(d.frame().length))) return;
       arrived.poll();
-      if (d.seq() <= written || writtenAlready(d.seq(), d.messageId())) continue; // the read brought it
-      written = d.seq();
-      hand(d);
+      if (!d.kept()) {
+        writeUnkept(d);
+      } else if (d.seq() > written && !writtenAlready(d.seq(), d.messageId())) { // else the read brought it
+        written = d.seq();
+        hand(d);
+      }
     }
+  }
+
+  /** The history cannot be read now: unnumbered messages go without waiting for it (order gives way, nothing waits on an outage). */
+  private void releaseUnkept() {
+    if (arrived == null) return;
+    arrived.removeIf(w -> {
+      if (w.d().kept()) return false;
+      writeUnkept(w.d());
+      return true;
+    });
+    if (arrived.isEmpty()) arrived = null;
+  }
+
+  /** A maybe-kept message's id is remembered when it is written, so its kept copy is skipped later. */
+  private void writeUnkept(EdgeMessage.Deliver d) {
+    if (d.maybeKept() && d.messageId() != null && outbox.hasRoomFor(d.frame().length)) rememberUnkept(d.messageId());
+    outbox.deliver(d); // full: bounced to its sender, so not remembered
   }
 
   /** The sender had messages kept up to {@code lastSeq} when it learned of this connection. */
@@ -190,6 +216,7 @@ final class InOrderDelivery {
       reading = false;
       if (closed) return;
       if (ar.failed()) { // the history does not answer: try again, the messages are still kept
+        releaseUnkept();
         vertx.setTimer(RETRY_MS, t -> pump());
         return;
       }

@@ -38,6 +38,7 @@ class InOrderDeliveryTest {
   static final class SlowHistory implements History {
     final TreeMap<Long, Entry> kept = new TreeMap<>();
     final List<Runnable> pending = new ArrayList<>();
+    final List<Promise<List<Entry>>> promises = new ArrayList<>();
 
     void keep(long seq) {
       keep(seq, "m" + seq);
@@ -50,7 +51,14 @@ class InOrderDeliveryTest {
     /** Answers the oldest read. */
     void answer() {
       org.junit.jupiter.api.Assertions.assertFalse(pending.isEmpty(), "the reader stopped reading: a kept message was skipped");
+      promises.remove(0);
       pending.remove(0).run();
+    }
+
+    /** The oldest read fails (Redis does not answer). */
+    void fail() {
+      pending.remove(0);
+      promises.remove(0).fail("Redis does not answer");
     }
 
     @Override
@@ -60,6 +68,7 @@ class InOrderDeliveryTest {
       List<Entry> page = now.subList(0, Math.min(max, now.size()));
       Promise<List<Entry>> p = Promise.promise();
       pending.add(() -> p.complete(page));
+      promises.add(p);
       return p.future();
     }
 
@@ -234,6 +243,34 @@ class InOrderDeliveryTest {
     h.answer();
     assertEquals(List.of("late", "late2", "m13"), out.ids);
     assertEquals(2, metrics.toJson().getJsonObject("history").getLong("repeats_skipped"));
+  }
+
+  @Test
+  void anUnnumberedMessageDoesNotOvertakeKeptOnesStillToBeRead() {
+    InOrderDelivery d = startedAfter10(new RelayMetrics());
+    h.keep(11);
+    h.keep(12);
+    d.onDeliver(deliver(12)); // 11 went elsewhere: a read starts
+    d.onDeliver(deliver(0, "v1")); // unnumbered (history off for it, or decided while Redis did not answer)
+    d.onDeliver(deliver(-1, "maybe"));
+    h.keep(13);
+    d.onDeliver(deliver(13));
+    assertEquals(List.of(), out.ids, "all wait for 11");
+    h.answer();
+    assertEquals(List.of("m11", "m12", "v1", "maybe", "m13"), out.ids);
+    d.onDeliver(deliver(0, "v2"));
+    assertEquals("v2", out.ids.get(out.ids.size() - 1), "nothing to wait for: written at once");
+  }
+
+  @Test
+  void whenTheHistoryCannotBeReadUnnumberedMessagesDoNotWaitForIt() {
+    InOrderDelivery d = startedAfter10(new RelayMetrics());
+    h.keep(11);
+    h.keep(12);
+    d.onDeliver(deliver(12)); // a read for 11 starts
+    d.onDeliver(deliver(0, "v1"));
+    h.fail(); // Redis does not answer: the kept ones wait for it, the unnumbered one goes
+    assertEquals(List.of("v1"), out.ids);
   }
 
   /** A reader that has everything up to 10, with a history that holds up to 10. */
