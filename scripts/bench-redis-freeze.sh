@@ -6,6 +6,7 @@
 # what was sent, delivered, refused, neither (unaccounted), duplicated and reordered, the tail,
 # and the reader node's repeats_skipped. Labels interleaved per round:
 #   ROUNDS=3 scripts/bench-redis-freeze.sh before=OLD.jar head=target/coralmux-relay.jar
+# (RELAY_CONFIG=conf/bench-no-history.json: the same with the history off)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 1 ] || { echo "usage: $0 label=relay.jar [...]"; exit 2; }
@@ -16,7 +17,7 @@ BASE=29080
 
 run() { # label jar round
   local dir; dir=$(pwd)/$OUT/$1-$3
-  RELAY_JAR=$(realpath "$2") CLUSTER_DIR=$dir/cluster RELAY_CONFIG=conf/bench.json NODES=2 BASE_PORT=$BASE \
+  RELAY_JAR=$(realpath "$2") CLUSTER_DIR=$dir/cluster RELAY_CONFIG=${RELAY_CONFIG:-conf/bench.json} NODES=2 BASE_PORT=$BASE \
     scripts/cluster-up.sh > "$dir.up.log" 2>&1 || { cat "$dir.up.log"; exit 1; }
   trap "kill -CONT \$(cat $dir/cluster/pids/redis.pid) 2>/dev/null; CLUSTER_DIR=$dir/cluster scripts/cluster-down.sh > /dev/null 2>&1" EXIT
   local redis; redis=$(cat "$dir/cluster/pids/redis.pid")
