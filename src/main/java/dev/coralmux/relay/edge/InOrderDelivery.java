@@ -228,6 +228,7 @@ final class InOrderDelivery {
         return;
       }
       for (Entry e : page) {
+        writeArrived(); // what waits for exactly the messages before this one goes before it
         if (e.seq() <= written || writtenAlready(e.seq(), e.messageId())) continue;
         if (!outbox.hasRoomFor(e.frame().length)) return; // onWritten carries on
         written = e.seq();

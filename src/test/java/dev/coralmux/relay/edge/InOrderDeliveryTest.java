@@ -263,6 +263,21 @@ class InOrderDeliveryTest {
   }
 
   @Test
+  void anUnnumberedMessageGoesBetweenTheKeptOnesItCameBetweenWhenTheyAreReadInOnePage() {
+    InOrderDelivery d = startedAfter10(new RelayMetrics());
+    h.keep(11);
+    out.full = true;
+    d.onDeliver(deliver(11)); // the socket is full: 11 will be read back
+    d.onDeliver(deliver(0, "v1")); // sent after 11
+    h.keep(12);
+    d.onDeliver(deliver(12)); // sent after v1
+    out.full = false;
+    d.onWritten(); // one read brings 11 and 12
+    h.answer();
+    assertEquals(List.of("m11", "v1", "m12"), out.ids);
+  }
+
+  @Test
   void whenTheHistoryCannotBeReadUnnumberedMessagesDoNotWaitForIt() {
     InOrderDelivery d = startedAfter10(new RelayMetrics());
     h.keep(11);
