@@ -26,8 +26,8 @@ import java.util.Objects;
  *
  * <p>A message forwarded while its node could not reach Redis comes unnumbered but {@linkplain
  * EdgeMessage.Deliver#maybeKept maybe kept}: the call that would have kept it timed out, and Redis may
- * still have run it. It is written at once, and its id remembered: if the history turns out to hold
- * it, that copy is skipped instead of written again.
+ * still have run it. It is written in turn like any unnumbered message, and its id remembered: if
+ * the history turns out to hold it, that copy is skipped instead of written again.
  */
 final class InOrderDelivery {
   private static final int PAGE = 64;
