@@ -5,22 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.zxing.BinaryBitmap;
-import com.google.zxing.MultiFormatReader;
-import com.google.zxing.client.j2se.BufferedImageLuminanceSource;
-import com.google.zxing.common.HybridBinarizer;
 import dev.coralmux.relay.invite.InviteCodes;
 import dev.coralmux.relay.invite.InviteKeys;
 import dev.coralmux.relay.invite.LocalInviteStore;
+import dev.coralmux.relay.support.QrImages;
 import dev.coralmux.relay.support.TestRelay;
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
 /** Invite codes (single use, expiring, brute force hopeless) and QR pairing links (decoded back). */
@@ -93,8 +88,7 @@ class InviteAndQrTest {
           URI.create(relay.httpUrl() + "/api/v1/pair/" + token + "/qr.png")).build(), HttpResponse.BodyHandlers.ofByteArray());
       assertEquals(200, png.statusCode());
       assertEquals("image/png", png.headers().firstValue("Content-Type").orElseThrow());
-      String decoded = new MultiFormatReader().decode(new BinaryBitmap(new HybridBinarizer(
-          new BufferedImageLuminanceSource(ImageIO.read(new ByteArrayInputStream(png.body())))))).getText();
+      String decoded = QrImages.decode(png.body());
       assertEquals(PairingLink.of("ws://127.0.0.1:" + relay.port() + "/ws", token), decoded);
       HttpResponse<String> svg = relay.http("GET", "/api/v1/pair/" + token + "/qr.svg", null, null);
       assertTrue(svg.body().startsWith("<svg") && svg.body().contains("<path"), svg.body());
@@ -105,15 +99,13 @@ class InviteAndQrTest {
       String token = behindProxy.createToken();
       HttpResponse<byte[]> png = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
           URI.create(behindProxy.httpUrl() + "/api/v1/pair/" + token + "/qr.png")).build(), HttpResponse.BodyHandlers.ofByteArray());
-      String decoded = new MultiFormatReader().decode(new BinaryBitmap(new HybridBinarizer(
-          new BufferedImageLuminanceSource(ImageIO.read(new ByteArrayInputStream(png.body())))))).getText();
+      String decoded = QrImages.decode(png.body());
       assertEquals(PairingLink.of("wss://relay.example.com/ws", token), decoded);
       // For any phone camera: the relay's browser phone, over https, the token in the fragment.
       HttpResponse<byte[]> chatQr = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
           URI.create(behindProxy.httpUrl() + "/api/v1/pair/" + token + "/qr.png?for=chat")).build(),
           HttpResponse.BodyHandlers.ofByteArray());
-      String chat = new MultiFormatReader().decode(new BinaryBitmap(new HybridBinarizer(
-          new BufferedImageLuminanceSource(ImageIO.read(new ByteArrayInputStream(chatQr.body())))))).getText();
+      String chat = QrImages.decode(chatQr.body());
       assertEquals("https://relay.example.com/chat#token=" + token, chat);
       assertEquals(chat, new JsonObject(behindProxy.http("GET", "/api/v1/pair/" + token + "/link", null, null).body())
           .getString("chat"));

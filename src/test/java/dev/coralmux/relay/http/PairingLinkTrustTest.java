@@ -3,15 +3,11 @@ package dev.coralmux.relay.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.zxing.BinaryBitmap;
-import com.google.zxing.MultiFormatReader;
-import com.google.zxing.client.j2se.BufferedImageLuminanceSource;
-import com.google.zxing.common.HybridBinarizer;
 import dev.coralmux.relay.support.ExternalTools;
+import dev.coralmux.relay.support.QrImages;
 import dev.coralmux.relay.support.TestRelay;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -24,7 +20,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Optional;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -65,8 +60,7 @@ class PairingLinkTrustTest {
     if (headers.length > 0) b.headers(headers);
     HttpResponse<byte[]> png = HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
     assertEquals(200, png.statusCode(), () -> new String(png.body(), StandardCharsets.UTF_8));
-    return new MultiFormatReader().decode(new BinaryBitmap(new HybridBinarizer(
-        new BufferedImageLuminanceSource(ImageIO.read(new ByteArrayInputStream(png.body())))))).getText();
+    return QrImages.decode(png.body());
   }
 
   @Test
