@@ -70,6 +70,14 @@ final class InOrderDelivery {
   /** Ids written unnumbered but maybe kept, oldest first (at most {@value #UNKEPT_REMEMBERED}); null while none. */
   private LinkedHashSet<String> writtenUnkept;
   static final int UNKEPT_REMEMBERED = 1024;
+  /**
+   * Reads that failed in a row. One is not an outage — a Redis working off a backlog answers a read
+   * late, and the next read succeeds — so the reader reads again and order holds; from
+   * {@value #UNREADABLE_AFTER} on the history counts as unreadable until a read succeeds, and
+   * unnumbered messages stop waiting for it.
+   */
+  private int readFailures;
+  static final int UNREADABLE_AFTER = 2;
   private boolean started;
   private boolean reading;
   private boolean closed;
@@ -107,7 +115,10 @@ final class InOrderDelivery {
 
   void onDeliver(EdgeMessage.Deliver d) {
     if (!d.kept()) { // unnumbered: after what is kept before it, never read back
-      if (!started || !(reading || arrived != null || written < known) || !await(d, known)) writeUnkept(d);
+      if (!started || readFailures >= UNREADABLE_AFTER || !(reading || arrived != null || written < known)
+          || !await(d, known)) {
+        writeUnkept(d);
+      }
       return;
     }
     if (!started) {
@@ -216,10 +227,15 @@ final class InOrderDelivery {
       reading = false;
       if (closed) return;
       if (ar.failed()) { // the history does not answer: try again, the messages are still kept
+        if (++readFailures < UNREADABLE_AFTER) {
+          pump(); // at once: a late answer is not an outage, and nothing overtakes what waits
+          return;
+        }
         releaseUnkept();
         vertx.setTimer(RETRY_MS, t -> pump());
         return;
       }
+      readFailures = 0;
       if (!flushRenumbered()) return; // they came first; onWritten reads again
       List<Entry> page = ar.result();
       if (page.isEmpty()) { // the rest was trimmed (counted when trimmed) or has expired
@@ -229,6 +245,13 @@ final class InOrderDelivery {
       }
       for (Entry e : page) {
         writeArrived(); // what waits for exactly the messages before this one goes before it
+        if (e.seq() > known) {
+          // Not announced to this connection yet: its own copy is on its way, behind any unnumbered
+          // message its sender sent before it, which it must not overtake. Everything kept up to
+          // `known` was in this page (numbers grow), so what it lacked there is gone.
+          written = Math.max(written, known);
+          break;
+        }
         if (e.seq() <= written || writtenAlready(e.seq(), e.messageId())) continue;
         if (!outbox.hasRoomFor(e.frame().length)) return; // onWritten carries on
         written = e.seq();
