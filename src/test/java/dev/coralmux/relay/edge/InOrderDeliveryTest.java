@@ -212,10 +212,7 @@ class InOrderDeliveryTest {
 
   @Test
   void whatArrivesDuringAReadIsWrittenAfterItWithoutReadingItAgain() {
-    InOrderDelivery d = startedAfter10(new RelayMetrics());
-    h.keep(11);
-    h.keep(12);
-    d.onDeliver(deliver(12)); // 11 went elsewhere: a read starts
+    InOrderDelivery d = readingFor11();
     h.keep(13);
     d.onDeliver(deliver(13)); // while the read is on its way
     d.onDeliver(deliver(14)); // not kept yet when the read was made, nor in order after a gap: still fine
@@ -247,10 +244,7 @@ class InOrderDeliveryTest {
 
   @Test
   void anUnnumberedMessageDoesNotOvertakeKeptOnesStillToBeRead() {
-    InOrderDelivery d = startedAfter10(new RelayMetrics());
-    h.keep(11);
-    h.keep(12);
-    d.onDeliver(deliver(12)); // 11 went elsewhere: a read starts
+    InOrderDelivery d = readingFor11();
     d.onDeliver(deliver(0, "v1")); // unnumbered (history off for it, or decided while Redis did not answer)
     d.onDeliver(deliver(-1, "maybe"));
     h.keep(13);
@@ -279,10 +273,7 @@ class InOrderDeliveryTest {
 
   @Test
   void whenTheHistoryCannotBeReadUnnumberedMessagesDoNotWaitForIt() {
-    InOrderDelivery d = startedAfter10(new RelayMetrics());
-    h.keep(11);
-    h.keep(12);
-    d.onDeliver(deliver(12)); // a read for 11 starts
+    InOrderDelivery d = readingFor11();
     d.onDeliver(deliver(0, "v1"));
     h.fail(); // once: read again at once, v1 still waits
     assertEquals(List.of(), out.ids);
@@ -299,10 +290,7 @@ class InOrderDeliveryTest {
    */
   @Test
   void aReadThatFailsOnceIsReadAgainBeforeAnythingOvertakesWhatItBrings() {
-    InOrderDelivery d = startedAfter10(new RelayMetrics());
-    h.keep(11);
-    h.keep(12);
-    d.onDeliver(deliver(12)); // 11 is missing: a read starts
+    InOrderDelivery d = readingFor11();
     d.onDeliver(deliver(0, "local")); // decided while the sender's node did not hear Redis
     h.fail(); // the read timed out
     assertEquals(List.of(), out.ids, "nothing overtakes 11 and 12 on one late answer");
@@ -351,6 +339,15 @@ class InOrderDeliveryTest {
     d.onDeliver(deliver(50));
     h.answer();
     assertEquals(List.of("m11", "m50"), out.ids);
+  }
+
+  /** A reader that has everything up to 10 and got 12 straight from its sender: a read for 11 is on its way. */
+  private InOrderDelivery readingFor11() {
+    InOrderDelivery d = startedAfter10(new RelayMetrics());
+    h.keep(11);
+    h.keep(12);
+    d.onDeliver(deliver(12));
+    return d;
   }
 
   /** A reader that has everything up to 10, with a history that holds up to 10. */
