@@ -14,6 +14,8 @@ import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
@@ -21,6 +23,8 @@ import java.util.function.LongSupplier;
  * taken from the pool and kept. Redis runs a connection's commands in the order they arrive, so a
  * connection (which lives on one event loop) gets its calls run in its own order while they are
  * pipelined — nobody waits for the previous answer. Pooled calls could overtake each other.
+ * The hot path's other calls (history reads, cursor writes) use it too, for the bound and the
+ * pipelining: the pool runs one command per connection at a time and queues the rest unbounded.
  * A broken connection is replaced by the next call; calls in flight on it fail (the caller
  * decides locally, as for any Redis failure). So is one on a server that turned replica (it
  * answers {@code READONLY}), and, behind Sentinel, every one made before the master changed
@@ -98,6 +102,26 @@ final class OrderedRedis {
   }
 
   Future<Response> eval(RedisScripts.Script script, Request evalsha) {
+    Line l = line();
+    if (l.pending.size() >= maxInFlight) return overloaded(l);
+    boolean load = l.loaded.add(script.sha());
+    return call(l, c -> {
+      if (load) c.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(script.source())); // answered before the call below
+      return c.send(evalsha);
+    }, error -> {
+      if (error.startsWith("NOSCRIPT")) l.loaded.remove(script.sha()); // load again next time
+    });
+  }
+
+  /** Any command, pipelined behind this event loop's earlier calls, with the same bound and timeout. */
+  Future<Response> send(Request request) {
+    Line l = line();
+    if (l.pending.size() >= maxInFlight) return overloaded(l);
+    return call(l, c -> c.send(request), error -> { });
+  }
+
+  /** This event loop's connection: the kept one, or a new one when it broke or the master changed. */
+  private Line line() {
     Lane lane = lane();
     Line line = lane.line;
     long generation = masterGeneration.getAsLong();
@@ -111,25 +135,25 @@ final class OrderedRedis {
       lane.line = fresh;
       line = fresh;
     }
-    Line l = line;
-    if (l.pending.size() >= maxInFlight) {
-      long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - l.pending.peek().sentAtNanos());
-      return Future.failedFuture(new Overloaded(l.pending.size(), Math.max(50, Math.min(1_000, waitedMs))));
-    }
+    return line;
+  }
+
+  private static Future<Response> overloaded(Line l) {
+    long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - l.pending.peek().sentAtNanos());
+    return Future.failedFuture(new Overloaded(l.pending.size(), Math.max(50, Math.min(1_000, waitedMs))));
+  }
+
+  private Future<Response> call(Line l, Function<RedisConnection, Future<Response>> send, Consumer<String> onError) {
     Pending p = new Pending(Promise.promise(), System.nanoTime());
     l.pending.add(p);
     metrics.redisInFlight(1);
-    boolean load = l.loaded.add(script.sha());
-    l.connection.compose(c -> {
-      if (load) c.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(script.source())); // answered before the call below
-      return c.send(evalsha);
-    }).onComplete(ar -> {
+    l.connection.compose(send).onComplete(ar -> {
       // Usually the head: a connection answers in order.
       if (l.pending.peek() == p) l.pending.poll(); else l.pending.remove(p);
       l.lastAnswerNanos = System.nanoTime();
       metrics.redisInFlight(-1);
       String error = ar.failed() ? String.valueOf(ar.cause().getMessage()) : "";
-      if (error.startsWith("NOSCRIPT")) l.loaded.remove(script.sha()); // load again next time
+      onError.accept(error);
       if (error.startsWith("READONLY")) l.broken = true; // a replica now: the next call finds the master
       if (ar.succeeded()) p.caller().tryComplete(ar.result()); else p.caller().tryFail(ar.cause());
     });

@@ -30,6 +30,10 @@ public final class RedisHistory implements History {
   private final RedisScripts redis;
   private final Map<String, Long> cursors = new ConcurrentHashMap<>();
   private final long ttlMs;
+  /** Cursor writes at a time: well inside an event loop's bound of unanswered calls ({@code redis.max_in_flight}). */
+  private static final int CURSOR_BATCH = 256;
+  /** The cursor write under way, if any. */
+  private Future<Void> flushing = Future.succeededFuture();
 
   public RedisHistory(RedisScripts redis, long ttlMs) {
     this.redis = redis;
@@ -53,7 +57,7 @@ public final class RedisHistory implements History {
   public Future<List<Entry>> read(String hash, Role reader, long after, int max) {
     Request xrange = Request.cmd(Command.XRANGE).arg(RedisKeys.historyStream(hash, reader.wire()))
         .arg((after + 1) + "-0").arg("+").arg("COUNT").arg(max);
-    return redis.send(xrange).map(RedisHistory::entries);
+    return redis.sendInOrder(xrange).map(RedisHistory::entries);
   }
 
   private static List<Entry> entries(Response r) {
@@ -100,19 +104,42 @@ public final class RedisHistory implements History {
   public void readerClosed(String hash, Role reader) {
     String key = RedisKeys.historyMeta(hash, reader.wire());
     Long seq = cursors.remove(key);
-    if (seq != null) redis.run(CURSOR, new String[] {key}, seq).onFailure(e -> cursors.merge(key, seq, Math::max));
+    if (seq != null) redis.runInOrder(CURSOR, new String[] {key}, seq).onFailure(e -> cursors.merge(key, seq, Math::max));
   }
 
-  /** Writes the cursors moved since the last call (pipelined, one script call each). */
-  public Future<Void> flushCursors() {
+  /**
+   * Writes the cursors moved since the last write, {@value #CURSOR_BATCH} calls at a time on this
+   * event loop's connection. While a write is still under way (Redis slow or stalled) this returns
+   * it and starts nothing: cursors that keep moving are written once it ends, never queued twice.
+   */
+  public synchronized Future<Void> flushCursors() {
+    if (!flushing.isComplete()) return flushing;
+    flushing = writeCursors(new ArrayList<>(cursors.keySet()), 0);
+    return flushing;
+  }
+
+  /** Waits for a write under way, then writes what moved meanwhile (on shutdown). */
+  public Future<Void> flushAllCursors() {
+    Future<Void> current;
+    synchronized (this) {
+      current = flushing;
+    }
+    return current.transform(ar -> flushCursors());
+  }
+
+  private Future<Void> writeCursors(List<String> keys, int from) {
     List<Future<Response>> writes = new ArrayList<>();
-    for (String key : cursors.keySet()) {
+    int end = Math.min(keys.size(), from + CURSOR_BATCH);
+    for (String key : keys.subList(from, end)) {
       Long seq = cursors.remove(key);
       if (seq == null) continue;
-      writes.add(redis.run(CURSOR, new String[] {key}, seq)
+      writes.add(redis.runInOrder(CURSOR, new String[] {key}, seq)
           .onFailure(e -> cursors.merge(key, seq, Math::max))); // tried again next time
     }
-    return Future.join(writes).mapEmpty();
+    return Future.join(writes).transform(ar -> {
+      if (ar.failed()) return Future.failedFuture(ar.cause()); // the rest waits for the next flush
+      return end == keys.size() ? Future.succeededFuture() : writeCursors(keys, end);
+    });
   }
 
   @Override

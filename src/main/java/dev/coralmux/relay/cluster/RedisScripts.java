@@ -78,6 +78,18 @@ public final class RedisScripts {
         .onComplete(ar -> metrics.redisLatency(System.nanoTime() - start));
   }
 
+  /**
+   * Any command on this event loop's kept connection, pipelined behind its earlier calls and bounded
+   * like them ({@link OrderedRedis}); elsewhere, a plain {@link #send}. For the hot path's other calls
+   * (history reads, cursors): the pool runs one command per connection at a time and queues the rest
+   * without bound, so after a stall its queue can outgrow what it drains and hold every later call.
+   */
+  public Future<Response> sendInOrder(Request request) {
+    if (!OrderedRedis.available()) return send(request);
+    long start = System.nanoTime();
+    return ordered.send(request).onComplete(ar -> metrics.redisLatency(System.nanoTime() - start));
+  }
+
   /** The milliseconds after which to retry when {@code e} is a call refused for overload, else -1. */
   public static long overloaded(Throwable e) {
     return e instanceof OrderedRedis.Overloaded o ? o.retryAfterMs : -1;

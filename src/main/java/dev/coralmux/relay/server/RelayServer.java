@@ -215,7 +215,7 @@ public final class RelayServer {
           new RedisInviteStore(scripts), inviteKeys, metrics, new RedisAdminSessions(scripts),
           new RedisWindowLimiters(scripts, metrics), membership, state, () -> {
             vertx.cancelTimer(cursorTimer);
-            Startup.awaitQuietly(history.flushCursors(), 2_000); // the last second's cursors
+            Startup.awaitQuietly(history.flushAllCursors(), 2_000); // the last second's cursors
             master.stop(vertx);
           }, () -> { });
     } catch (RuntimeException e) {
