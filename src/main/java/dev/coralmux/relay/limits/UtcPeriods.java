@@ -1,8 +1,6 @@
 package dev.coralmux.relay.limits;
 
-import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 
 /** Quota periods: the UTC day and the UTC month, as compact keys, and the time left in each. */
 public final class UtcPeriods {
@@ -13,9 +11,12 @@ public final class UtcPeriods {
     return Math.floorDiv(epochMillis, 86_400_000L);
   }
 
-  /** Months since January 1970 (UTC). */
+  /**
+   * Months since January 1970 (UTC). From the day number, not through a time zone: this runs for
+   * every message, and {@code ZoneOffset.UTC}'s rules are a new object on every use.
+   */
   public static long monthKey(long epochMillis) {
-    LocalDate d = LocalDate.ofInstant(Instant.ofEpochMilli(epochMillis), ZoneOffset.UTC);
+    LocalDate d = LocalDate.ofEpochDay(dayKey(epochMillis));
     return (d.getYear() - 1970L) * 12 + d.getMonthValue() - 1;
   }
 
@@ -24,8 +25,7 @@ public final class UtcPeriods {
   }
 
   public static long millisToMonthEnd(long epochMillis) {
-    LocalDate d = LocalDate.ofInstant(Instant.ofEpochMilli(epochMillis), ZoneOffset.UTC);
-    long next = d.withDayOfMonth(1).plusMonths(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-    return next - epochMillis;
+    LocalDate nextMonth = LocalDate.ofEpochDay(dayKey(epochMillis)).withDayOfMonth(1).plusMonths(1);
+    return nextMonth.toEpochDay() * 86_400_000L - epochMillis;
   }
 }
