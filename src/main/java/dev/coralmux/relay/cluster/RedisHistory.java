@@ -2,6 +2,7 @@ package dev.coralmux.relay.cluster;
 
 import dev.coralmux.relay.history.Entry;
 import dev.coralmux.relay.history.History;
+import dev.coralmux.relay.history.HistoryBusy;
 import dev.coralmux.relay.history.ReplayStart;
 import dev.coralmux.relay.protocol.Role;
 import dev.coralmux.relay.routing.ConnRef;
@@ -57,7 +58,10 @@ public final class RedisHistory implements History {
   public Future<List<Entry>> read(String hash, Role reader, long after, int max) {
     Request xrange = Request.cmd(Command.XRANGE).arg(RedisKeys.historyStream(hash, reader.wire()))
         .arg((after + 1) + "-0").arg("+").arg("COUNT").arg(max);
-    return redis.sendInOrder(xrange).map(RedisHistory::entries);
+    return redis.sendInOrder(xrange).map(RedisHistory::entries).recover(e -> {
+      long retryAfterMs = RedisScripts.overloaded(e);
+      return Future.failedFuture(retryAfterMs >= 0 ? new HistoryBusy(retryAfterMs) : e);
+    });
   }
 
   private static List<Entry> entries(Response r) {

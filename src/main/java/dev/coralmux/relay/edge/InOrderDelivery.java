@@ -2,6 +2,7 @@ package dev.coralmux.relay.edge;
 
 import dev.coralmux.relay.history.Entry;
 import dev.coralmux.relay.history.History;
+import dev.coralmux.relay.history.HistoryBusy;
 import dev.coralmux.relay.metrics.RelayMetrics;
 import dev.coralmux.relay.protocol.Role;
 import dev.coralmux.relay.routing.ConnRef;
@@ -78,6 +79,8 @@ final class InOrderDelivery {
    */
   private int readFailures;
   static final int UNREADABLE_AFTER = 2;
+  /** A read was refused for overload ({@link HistoryBusy}); the next waits for its retry time. */
+  private boolean busyUntilRetry;
   private boolean started;
   private boolean reading;
   private boolean closed;
@@ -218,7 +221,7 @@ final class InOrderDelivery {
   private void pump() {
     if (closed || !flushRenumbered() || reading) return;
     writeArrived();
-    if (written >= known || !outbox.hasRoomFor(1)) return;
+    if (written >= known || !outbox.hasRoomFor(1) || busyUntilRetry) return;
     reading = true;
     // Everything up to here was kept before this read starts, so it is in the answer or gone for
     // good; a number learned while the read is on its way may not be in it yet.
@@ -227,6 +230,14 @@ final class InOrderDelivery {
       reading = false;
       if (closed) return;
       if (ar.failed()) { // the history does not answer: try again, the messages are still kept
+        if (ar.cause() instanceof HistoryBusy busy) { // overload, not an outage: read later, nothing overtakes
+          busyUntilRetry = true;
+          vertx.setTimer(busy.retryAfterMs(), t -> {
+            busyUntilRetry = false;
+            pump();
+          });
+          return;
+        }
         if (++readFailures < UNREADABLE_AFTER) {
           pump(); // at once: a late answer is not an outage, and nothing overtakes what waits
           return;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.coralmux.relay.history.HistoryBusy;
 import dev.coralmux.relay.metrics.RelayMetrics;
 import dev.coralmux.relay.protocol.Role;
 import dev.coralmux.relay.support.RedisServer;
@@ -87,7 +88,8 @@ class HistoryRedisStallTest {
     Future<?> fifth = onLoop(() -> history.read("fifth", Role.PHONE, 0, 10));
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(fifth::isComplete);
     assertTrue(fifth.failed(), "a read past the bound was not answered while Redis was frozen");
-    assertTrue(RedisScripts.overloaded(fifth.cause()) > 0, () -> "refused for overload, not " + fifth.cause());
+    HistoryBusy busy = assertInstanceOf(HistoryBusy.class, fifth.cause(), "refused for overload, not an outage");
+    assertTrue(busy.retryAfterMs() > 0, "with a time to read again");
     assertTrue(reads.stream().noneMatch(Future::isComplete), "the four within the bound wait for Redis");
     server.resume();
     for (Future<?> read : reads) assertInstanceOf(List.class, await(read), "answered once Redis is back");

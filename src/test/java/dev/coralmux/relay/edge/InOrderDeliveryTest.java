@@ -4,17 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.coralmux.relay.history.Entry;
 import dev.coralmux.relay.history.History;
+import dev.coralmux.relay.history.HistoryBusy;
 import dev.coralmux.relay.history.ReplayStart;
 import dev.coralmux.relay.metrics.RelayMetrics;
 import dev.coralmux.relay.protocol.Role;
 import dev.coralmux.relay.routing.ConnRef;
 import dev.coralmux.relay.routing.EdgeMessage;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -53,6 +57,12 @@ class InOrderDeliveryTest {
       org.junit.jupiter.api.Assertions.assertFalse(pending.isEmpty(), "the reader stopped reading: a kept message was skipped");
       promises.remove(0);
       pending.remove(0).run();
+    }
+
+    /** The oldest read is refused for overload (Redis far behind), to be read again in {@code ms}. */
+    void busy(long ms) {
+      pending.remove(0);
+      promises.remove(0).fail(new HistoryBusy(ms));
     }
 
     /** The oldest read fails (Redis does not answer). */
@@ -303,6 +313,55 @@ class InOrderDeliveryTest {
     h.fail();
     h.answer();
     assertEquals(List.of("m11", "m12", "local", "m13", "m14", "local2"), out.ids);
+  }
+
+  /**
+   * A read refused because Redis has the event loop's bound of calls unanswered is overload, not an
+   * outage: it is read again after the time it names (not at once, not counted as a failure), and
+   * what waits for it keeps waiting. The reader's timer runs on the event loop, so every step does.
+   */
+  @Test
+  void aReadRefusedForOverloadIsReadAgainLaterAndNothingOvertakesWhatItBrings() throws Exception {
+    Context loop = vertx.getOrCreateContext();
+    InOrderDelivery d = onLoop(loop, this::readingFor11);
+    onLoop(loop, () -> {
+      d.onDeliver(deliver(0, "local"));
+      h.busy(20);
+      assertEquals(List.of(), h.pending, "not read again at once");
+      h.keep(13);
+      d.onDeliver(deliver(13));
+      assertEquals(List.of(), h.pending, "nor when more arrives meanwhile");
+      return null;
+    });
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> onLoop(loop, () -> h.pending.size()) == 1);
+    onLoop(loop, () -> {
+      h.busy(20); // and again: still not an outage
+      assertEquals(List.of(), out.ids, "the unnumbered one waits for 11 and 12");
+      return null;
+    });
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> onLoop(loop, () -> h.pending.size()) == 1);
+    onLoop(loop, () -> {
+      h.answer();
+      assertEquals(List.of("m11", "m12", "local", "m13"), out.ids);
+      return null;
+    });
+  }
+
+  private static <T> T onLoop(Context loop, java.util.concurrent.Callable<T> step) throws Exception {
+    java.util.concurrent.CompletableFuture<T> done = new java.util.concurrent.CompletableFuture<>();
+    loop.runOnContext(v -> {
+      try {
+        done.complete(step.call());
+      } catch (Throwable e) {
+        done.completeExceptionally(e);
+      }
+    });
+    try {
+      return done.get(20, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof AssertionError a) throw a;
+      throw e;
+    }
   }
 
   /**
