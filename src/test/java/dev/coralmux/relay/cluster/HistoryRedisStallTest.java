@@ -87,7 +87,7 @@ class HistoryRedisStallTest {
     for (int i = 0; i < 4; i++) reads.add(onLoop(() -> history.read("h", Role.PHONE, 0, 10)));
     Future<?> fifth = onLoop(() -> history.read("fifth", Role.PHONE, 0, 10));
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(fifth::isComplete);
-    assertTrue(fifth.failed(), "a read past the bound was not answered while Redis was frozen");
+    assertTrue(fifth.failed(), "a read past the bound is refused, not answered, while Redis is frozen");
     HistoryBusy busy = assertInstanceOf(HistoryBusy.class, fifth.cause(), "refused for overload, not an outage");
     assertTrue(busy.retryAfterMs() > 0, "with a time to read again");
     assertTrue(reads.stream().noneMatch(Future::isComplete), "the four within the bound wait for Redis");
@@ -130,7 +130,7 @@ class HistoryRedisStallTest {
     RedisHistory history = new RedisHistory(redis, 60_000);
     int readers = 700;
     for (int i = 0; i < readers; i++) {
-      await(redis.send(Request.cmd(Command.HSET).arg(RedisKeys.historyMeta("b" + i, "agent")).arg("cur").arg("0")));
+      redis(redis, Command.HSET, RedisKeys.historyMeta("b" + i, "agent"), "cur", 0);
       history.delivered("b" + i, Role.AGENT, 7);
     }
     await(onLoop(history::flushCursors)); // fails if a write was refused for overload
